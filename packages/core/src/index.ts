@@ -1,0 +1,13 @@
+export * from './errors.js';
+export * from './job.js';
+export * from './state-machine.js';
+export * from './request.js';
+export * from './export-id.js';
+export * from './export-type.js';
+export * from './manifest.js';
+export * from './keys.js';
+export type * from './ports/object-store.js';
+export type * from './ports/queue.js';
+export type * from './ports/job-store.js';
+export type * from './ports/row-source.js';
+export type * from './writers/row-encoder.js';
