@@ -6,6 +6,7 @@ export * from './export-id.js';
 export * from './export-type.js';
 export * from './manifest.js';
 export * from './keys.js';
+export type * from './export-view.js';
 export type * from './ports/object-store.js';
 export type * from './ports/queue.js';
 export type * from './ports/job-store.js';
