@@ -100,3 +100,12 @@ export class ExportkitError extends Error {
 export function isExportkitError(error: unknown, code?: ErrorCode): error is ExportkitError {
   return error instanceof ExportkitError && (code === undefined || error.code === code);
 }
+
+/**
+ * Passes typed errors through and turns anything else an object store threw into a retryable
+ * `STORAGE_ERROR` that names the store and what it was doing.
+ */
+export function asStorageError(store: string, doing: string, error: unknown): ExportkitError {
+  if (error instanceof ExportkitError) return error;
+  return new ExportkitError('STORAGE_ERROR', `[exportkit] [${store}] Could not ${doing}: ${String(error)}`, { cause: error });
+}

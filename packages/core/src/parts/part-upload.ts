@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform, type Writable, pipeline } from 'node:stream';
+import { asStorageError } from '../errors.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { createGzipStream } from '../writers/gzip-stream.js';
+
+/**
+ * Text is gathered into chunks of about this many UTF-16 units before it becomes a Buffer: per-row
+ * writes into zlib are ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's
+ * and the fs streams' natural chunk size.
+ */
+const chunkChars = 64 * 1024;
+
+/** What one finished part reports for the manifest. */
+export interface UploadedPart {
+  key: string;
+  /** Bytes as stored (after compression). */
+  bytes: number;
+  /** sha256 of the stored bytes. */
+  sha256: string;
+}
+
+/** Options for {@link PartUpload}. */
+export interface PartUploadOptions {
+  store: ObjectStore;
+  key: string;
+  contentType: string;
+  /** gzip level, or `undefined` for no compression. */
+  gzipLevel: number | undefined;
+  signal: AbortSignal;
+}
+
+/**
+ * Streams one part into the object store while it is being written: text is batched into large
+ * chunks, optionally gzipped, hashed and counted on its way to `store.put`. Memory stays flat:
+ * callers await {@link drain} whenever a write reports backpressure.
+ */
+export class PartUpload {
+  readonly key: string;
+  #text = '';
+  #pieces: Uint8Array[] = [];
+  #piecesBytes = 0;
+  #bytes = 0;
+  readonly #hash = createHash('sha256');
+  readonly #input: Writable;
+  readonly #upload: Promise<unknown>;
+  #failure: unknown;
+
+  constructor(options: PartUploadOptions) {
+    this.key = options.key;
+    const counter = new Transform({
+      transform: (chunk: Buffer, _encoding, callback) => {
+        this.#hash.update(chunk);
+        this.#bytes += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const compress = options.gzipLevel === undefined ? undefined : createGzipStream(options.gzipLevel);
+    this.#input = compress ?? counter;
+    const fail = (error: unknown) => {
+      this.#failure ??= error;
+    };
+    if (compress) pipeline(compress, counter, body, (error) => error && fail(error));
+    else pipeline(counter, body, (error) => error && fail(error));
+    this.#upload = options.store
+      .put(options.key, body, { contentType: options.contentType, signal: options.signal })
+      .catch((cause: unknown) => {
+        const error = asStorageError(options.store.name, `store part ${options.key}`, cause);
+        fail(error);
+        this.#input.destroy(error);
+        throw error;
+      });
+    // Observed here so an early failure is never an unhandled rejection; finish() rethrows it.
+    this.#upload.catch(() => {});
+  }
+
+  /** Appends text. Returns true when the caller should `await drain()` before writing more. */
+  writeText(text: string): boolean {
+    if (this.#piecesBytes > 0) this.#flushPieces();
+    this.#text += text;
+    return this.#text.length >= chunkChars ? this.#flushText() : false;
+  }
+
+  /**
+   * Appends bytes (the encoded fast path). Small slices are gathered into one chunk first, for
+   * the same reason text is. Returns true when the caller should `await drain()`.
+   */
+  writeBytes(bytes: Uint8Array): boolean {
+    if (this.#text) this.#flushText();
+    this.#pieces.push(bytes);
+    this.#piecesBytes += bytes.length;
+    return this.#piecesBytes >= chunkChars ? this.#flushPieces() : false;
+  }
+
+  /** Resolves once buffered data has moved on; rejects if the upload failed. */
+  async drain(): Promise<void> {
+    this.#throwIfFailed();
+    if (!this.#input.writableNeedDrain) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.#input.off('drain', done);
+        this.#input.off('close', done);
+        this.#failure === undefined ? resolve() : reject(this.#failure);
+      };
+      this.#input.on('drain', done);
+      this.#input.on('close', done);
+    });
+  }
+
+  /** Ends the part and waits until the object is stored. */
+  async finish(): Promise<UploadedPart> {
+    if (this.#text) this.#flushText();
+    if (this.#piecesBytes > 0) this.#flushPieces();
+    this.#throwIfFailed();
+    this.#input.end();
+    await this.#upload;
+    this.#throwIfFailed();
+    return { key: this.key, bytes: this.#bytes, sha256: this.#hash.digest('hex') };
+  }
+
+  /** Abandons the part; the store's put sees the error and leaves no object. */
+  abort(reason: unknown): void {
+    this.#failure ??= reason;
+    this.#input.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+  }
+
+  #flushText(): boolean {
+    const text = this.#text;
+    this.#text = '';
+    return this.#write(Buffer.from(text, 'utf8'));
+  }
+
+  #flushPieces(): boolean {
+    const pieces = this.#pieces;
+    const total = this.#piecesBytes;
+    this.#pieces = [];
+    this.#piecesBytes = 0;
+    return this.#write(pieces.length === 1 ? (pieces[0] as Uint8Array) : Buffer.concat(pieces, total));
+  }
+
+  #write(bytes: Uint8Array): boolean {
+    this.#throwIfFailed();
+    return !this.#input.write(bytes);
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+}

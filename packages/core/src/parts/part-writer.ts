@@ -1,0 +1,132 @@
+import type { ManifestPart } from '../manifest.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { PartUpload } from './part-upload.js';
+
+/** Options for {@link PartWriter}. */
+export interface PartWriterOptions {
+  store: ObjectStore;
+  /** Folder of this run, ending in `/`. */
+  runPrefix: string;
+  /** File extension of each part, e.g. `csv.gz`. */
+  extension: string;
+  contentType: string;
+  gzipLevel: number | undefined;
+  /** Opens every part (BOM + header, `[`). */
+  partStart: string;
+  /** Closes every part (`\n]\n`). */
+  partEnd: string;
+  maxRowsPerPart: number;
+  /** Uncompressed bytes, counting partStart and partEnd. */
+  maxBytesPerPart: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Writes a run's rows into numbered parts, cutting only between rows: a new part begins when
+ * the next row would pass `maxRowsPerPart` or `maxBytesPerPart` (a single row larger than the
+ * byte limit gets a part of its own). Each part repeats `partStart`, so each is a complete file.
+ */
+export class PartWriter {
+  readonly parts: ManifestPart[] = [];
+  /** Data rows written in all parts. */
+  rows = 0;
+  /** Uncompressed bytes written in all parts. */
+  bytes = 0;
+  #current: PartUpload | undefined;
+  #rowsInPart = 0;
+  #bytesInPart = 0;
+  readonly #partStartBytes: number;
+  readonly #partEndBytes: number;
+  readonly #options: PartWriterOptions;
+
+  constructor(options: PartWriterOptions) {
+    this.#options = options;
+    this.#partStartBytes = Buffer.byteLength(options.partStart);
+    this.#partEndBytes = Buffer.byteLength(options.partEnd);
+  }
+
+  /** True when the next row written goes first in its part (JSON writes no separator then). */
+  get atPartStart(): boolean {
+    return this.#rowsInPart === 0;
+  }
+
+  /** Whether a row of `bytes` fits in the current part. */
+  fits(bytes: number): boolean {
+    if (this.#rowsInPart === 0) return true;
+    return (
+      this.#rowsInPart < this.#options.maxRowsPerPart &&
+      this.#bytesInPart + bytes + this.#partEndBytes <= this.#options.maxBytesPerPart
+    );
+  }
+
+  /**
+   * Writes one encoded row of `bytes` UTF-8 bytes, opening a new part first when it does not
+   * fit. Returns true when the caller should `await drain()`.
+   */
+  writeRow(row: string | Uint8Array, bytes: number): boolean {
+    const part = this.#partFor(bytes);
+    this.#count(bytes, 1);
+    return typeof row === 'string' ? part.writeText(row) : part.writeBytes(row);
+  }
+
+  /** Resolves when the current part has room for more. */
+  async drain(): Promise<void> {
+    await this.#current?.drain();
+  }
+
+  /** Closes the current part, if any, and records it. */
+  async closePart(): Promise<void> {
+    const part = this.#current;
+    if (!part) return;
+    this.#current = undefined;
+    if (this.#options.partEnd) part.writeText(this.#options.partEnd);
+    const uploaded = await part.finish();
+    this.parts.push({ index: this.parts.length + 1, rows: this.#rowsInPart, ...uploaded });
+    this.#rowsInPart = 0;
+    this.#bytesInPart = 0;
+  }
+
+  /** Closes the last part; an export with no rows still gets one part holding the header. */
+  async finish(): Promise<ManifestPart[]> {
+    if (this.parts.length === 0 && this.#current === undefined) this.#open();
+    await this.closePart();
+    return this.parts;
+  }
+
+  /** Abandons the part in progress (no partial object is left). */
+  abort(reason: unknown): void {
+    this.#current?.abort(reason);
+    this.#current = undefined;
+  }
+
+  #partFor(bytes: number): PartUpload {
+    if (this.#current && !this.fits(bytes)) {
+      throw new Error('PartWriter: call closePart() before writing a row that does not fit');
+    }
+    return this.#current ?? this.#open();
+  }
+
+  #count(bytes: number, rows: number): void {
+    this.#rowsInPart += rows;
+    this.#bytesInPart += bytes;
+    this.rows += rows;
+    this.bytes += bytes;
+  }
+
+  #open(): PartUpload {
+    const { runPrefix, extension, store, contentType, gzipLevel, signal, partStart } = this.#options;
+    const index = this.parts.length + 1;
+    const part = new PartUpload({
+      store,
+      key: `${runPrefix}part-${String(index).padStart(5, '0')}.${extension}`,
+      contentType,
+      gzipLevel,
+      signal,
+    });
+    this.#current = part;
+    this.#bytesInPart = this.#partStartBytes;
+    this.bytes += this.#partStartBytes;
+    if (partStart) part.writeText(partStart);
+    return part;
+  }
+}

@@ -1,0 +1,39 @@
+import type { PartWriter } from '../parts/part-writer.js';
+import type { Row, RowStream } from '../ports/row-source.js';
+import type { RowEncoder } from '../writers/row-encoder.js';
+import type { RunLimits, Truncation } from './limits.js';
+
+/**
+ * The row path: encodes each row and hands it to the part writer, awaiting only when a part
+ * reports backpressure (a per-row await would cost more than the encoding).
+ */
+export async function writeRows(
+  stream: RowStream,
+  encoder: RowEncoder,
+  out: PartWriter,
+  limits: RunLimits,
+  signal: AbortSignal,
+  transform: ((row: Row) => Row) | undefined,
+): Promise<Truncation | undefined> {
+  for await (const batch of stream.batches) {
+    signal.throwIfAborted();
+    const late = limits.checkTime(Date.now());
+    if (late) return late;
+    for (const sourceRow of batch) {
+      const row = transform ? transform(sourceRow) : sourceRow;
+      let text = encoder.row(row, out.atPartStart);
+      let bytes = Buffer.byteLength(text);
+      const limit = limits.check(out.rows, out.bytes, bytes);
+      if (limit) return limit;
+      if (!out.fits(bytes)) {
+        await out.closePart();
+        // JSON writes a separator before every row but the first of a part.
+        text = encoder.row(row, true);
+        bytes = Buffer.byteLength(text);
+      }
+      if (out.writeRow(text, bytes)) await out.drain();
+    }
+  }
+  signal.throwIfAborted();
+  return undefined;
+}

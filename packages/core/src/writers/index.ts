@@ -1,0 +1,10 @@
+export type { CsvRowScanner, ScanLimits, ScanStep } from '../parts/csv-row-scanner.js';
+export { csvRowScanner } from '../parts/csv-row-scanner.js';
+export { createRowEncoder } from './create-row-encoder.js';
+export { createCsvEncoder } from './csv-encoder.js';
+export { resolveCsvOptions } from './csv-options.js';
+export { contentType, fileExtension } from './file-types.js';
+export { createGzipStream } from './gzip-stream.js';
+export { createJsonEncoder, createNdjsonEncoder } from './json-encoder.js';
+export type { CreateRowEncoder, EncoderOptions, RowEncoder } from './row-encoder.js';
+export { serializationRules, serializeCsvValue, serializeJsonValue } from './serialize-value.js';

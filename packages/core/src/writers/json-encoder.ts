@@ -1,0 +1,79 @@
+import { ExportkitError } from '../errors.js';
+import type { Column, Row } from '../ports/row-source.js';
+import type { RowEncoder } from './row-encoder.js';
+import { serializeJsonValue } from './serialize-value.js';
+
+/** NDJSON: one JSON object per row, keyed by column name, each line ended by `\n`. */
+export function createNdjsonEncoder(columns: readonly Column[]): RowEncoder {
+  const state = compile(columns);
+  return {
+    format: 'ndjson',
+    partStart: '',
+    row: (r) => `${objectText(r, state)}\n`,
+    partEnd: '',
+  };
+}
+
+/**
+ * JSON: each part is one array, streamed as `[`, then `\n{...}` for the first row and
+ * `,\n{...}` for the next, then `\n]\n`, so an empty part is still valid JSON.
+ */
+export function createJsonEncoder(columns: readonly Column[]): RowEncoder {
+  const state = compile(columns);
+  return {
+    format: 'json',
+    partStart: '[',
+    row: (r, first) => (first ? '\n' : ',\n') + objectText(r, state),
+    partEnd: '\n]\n',
+  };
+}
+
+interface JsonState {
+  readonly columns: readonly Column[];
+  readonly count: number;
+  /** Per column, `{"name":` for the first and `,"name":` for the others. */
+  readonly keys: readonly string[];
+  /** Per column: a `'json'` column, whose text must be embedded rather than quoted. */
+  readonly embed: readonly boolean[];
+}
+
+function compile(columns: readonly Column[]): JsonState {
+  const seen = new Set<string>();
+  for (const { name } of columns) {
+    if (seen.has(name)) {
+      // A JSON object keeps only the last of two equal keys, so one column would vanish.
+      throw new ExportkitError(
+        'INVALID_REQUEST',
+        `[exportkit] [writer] column "${name}" appears twice; JSON and NDJSON need unique column names`,
+        { details: { column: name } },
+      );
+    }
+    seen.add(name);
+  }
+  return {
+    columns,
+    count: columns.length,
+    keys: columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`),
+    embed: columns.map((c) => c.type === 'json'),
+  };
+}
+
+/** The hot loop: strings, finite numbers and null inline, the rest through the contract. */
+function objectText(row: Row, s: JsonState): string {
+  if (s.count === 0) return '{}';
+  let out = '';
+  for (let i = 0; i < s.count; i++) {
+    out += s.keys[i];
+    const value = row[i];
+    if (typeof value === 'string' && s.embed[i] !== true) {
+      out += JSON.stringify(value);
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      out += value;
+    } else if (value === null || value === undefined) {
+      out += 'null';
+    } else {
+      out += serializeJsonValue(value, s.columns[i]);
+    }
+  }
+  return `${out}}`;
+}
