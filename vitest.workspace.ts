@@ -29,6 +29,17 @@ export const projects: TestProjectConfiguration[] = [
   {
     resolve: { alias: sourceAliases },
     test: {
+      name: 'e2e',
+      root: `${root}tests`,
+      include: ['**/*.test.ts'],
+      exclude: ['**/node_modules/**'],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  },
+  {
+    resolve: { alias: sourceAliases },
+    test: {
       name: 'examples',
       root: `${root}examples`,
       include: ['**/*.test.ts'],

@@ -68,3 +68,15 @@ export interface ExportTypeDefinition<Filters extends Record<string, unknown> = 
   /** The file name a download is saved as. @defaultValue `'{type}-{id8}-part-{n}.{ext}'` */
   downloadName?(job: JobRecord, part: number, extension: string): string;
 }
+
+/**
+ * Declares an export type with typed filters: `parseFilters` fixes the filter type, and
+ * `normalize` and the source see it. Returns the definition in the form the Exporter and the
+ * worker take (filters are plain JSON by then).
+ */
+export function defineExportType<Filters extends Record<string, unknown>>(
+  definition: ExportTypeDefinition<Filters>,
+): ExportTypeDefinition {
+  // Sound because the Exporter only ever passes normalize what parseFilters returned.
+  return definition as unknown as ExportTypeDefinition;
+}

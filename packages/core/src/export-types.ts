@@ -31,11 +31,11 @@ export interface ResolvedExportType {
 export class ExportTypeRegistry {
   readonly #types = new Map<string, ResolvedExportType>();
 
-  constructor(definitions: readonly ExportTypeDefinition<never>[]) {
+  constructor(definitions: readonly ExportTypeDefinition[]) {
     if (definitions.length === 0) {
       throw new ExportkitError('INVALID_CONFIG', '[exportkit] Register at least one export type (the `types` option).');
     }
-    for (const definition of definitions as readonly ExportTypeDefinition[]) {
+    for (const definition of definitions) {
       if (this.#types.has(definition.name)) {
         throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type "${definition.name}" is registered twice.`);
       }

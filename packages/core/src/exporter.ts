@@ -9,6 +9,7 @@ import { cleanupExports, type CleanupReport } from './cleanup.js';
 import type { JobKey, JobRecord, JobStatus } from './job.js';
 import { guarded, notifyCreated, storeTransition, type TransitionListener } from './job-transition.js';
 import { assertTenantId } from './keys.js';
+import type { Manifest } from './manifest.js';
 import { ManifestReader } from './manifest-reader.js';
 import type { JobStore } from './ports/job-store.js';
 import type { ObjectStore } from './ports/object-store.js';
@@ -21,7 +22,7 @@ export interface ExporterOptions {
   queue: Queue;
   store: ObjectStore;
   /** The export types on offer; give the worker the same list. */
-  types: readonly ExportTypeDefinition<never>[];
+  types: readonly ExportTypeDefinition[];
   /** Key prefix of every object written. @defaultValue `'exports'` */
   prefix?: string;
   /**
@@ -148,15 +149,14 @@ export class Exporter {
     throw new ExportkitError('CONFLICT', `Export ${exportId} kept changing while it was cancelled; try again.`);
   }
 
+  /** The committed manifest of a succeeded export (parts, checksums, serialization rules). */
+  async manifest(tenantId: string, exportId: string): Promise<Manifest> {
+    return (await this.#committed(tenantId, exportId)).manifest;
+  }
+
   /** A fresh signed URL for one part (1-based) of a succeeded export. */
   async downloadUrl(tenantId: string, exportId: string, part: number): Promise<ExportFile> {
-    const job = await this.#get(tenantId, exportId);
-    if (job.status !== 'succeeded' || !job.result) {
-      throw new ExportkitError('EXPORT_NOT_READY', `Export ${exportId} is ${job.status}; files exist only once it has succeeded.`, {
-        details: { status: job.status },
-      });
-    }
-    const manifest = await this.#manifests.read(job.result.manifestKey);
+    const { job, manifest } = await this.#committed(tenantId, exportId);
     const entry = manifest.parts.find((p) => p.index === part);
     if (!entry) {
       throw new ExportkitError('PART_NOT_FOUND', `Export ${exportId} has parts 1 to ${manifest.parts.length}; got ${part}.`, {
@@ -249,6 +249,16 @@ export class Exporter {
     const job = await guarded(jobStore, () => jobStore.get(key));
     if (!job) throw new ExportkitError('EXPORT_NOT_FOUND', `No export ${exportId} exists for this tenant.`, { details: { exportId } });
     return job;
+  }
+
+  async #committed(tenantId: string, exportId: string): Promise<{ job: JobRecord; manifest: Manifest }> {
+    const job = await this.#get(tenantId, exportId);
+    if (job.status !== 'succeeded' || !job.result) {
+      throw new ExportkitError('EXPORT_NOT_READY', `Export ${exportId} is ${job.status}; files exist only once it has succeeded.`, {
+        details: { status: job.status },
+      });
+    }
+    return { job, manifest: await this.#manifests.read(job.result.manifestKey) };
   }
 
   async #viewWithFiles(job: JobRecord): Promise<ExportView> {

@@ -4,6 +4,7 @@ import {
   type CanonicalRequest,
   canonicalize,
   computeExportId,
+  defineExportType,
   type ExportRequest,
   ExportTypeRegistry,
   isExportkitError,
@@ -18,7 +19,7 @@ const source: RowSource = {
 };
 
 const registry = new ExportTypeRegistry([
-  {
+  defineExportType({
     name: 'orders',
     source,
     columns: ['id', 'total', 'placedAt'],
@@ -28,7 +29,7 @@ const registry = new ExportTypeRegistry([
       lastDays: undefined,
       from: filters.lastDays ? new Date(now.getTime() - filters.lastDays * 86_400_000).toISOString().slice(0, 10) : undefined,
     }),
-  },
+  }),
 ]);
 const now = new Date('2026-01-15T12:00:00Z');
 const base: ExportRequest = { type: 'orders', tenantId: 'acme', filters: { region: 'eu', status: ['open', 'paid'] } };
@@ -143,7 +144,7 @@ describe('canonicalize rejects malformed requests with typed errors', () => {
 
   it('wraps what parseFilters throws as INVALID_FILTERS with its message', () => {
     const strict = new ExportTypeRegistry([
-      {
+      defineExportType({
         name: 'strict',
         source,
         columns: ['id'],
@@ -151,7 +152,7 @@ describe('canonicalize rejects malformed requests with typed errors', () => {
           if (typeof (input as { from?: unknown }).from !== 'string') throw new Error('`from` must be a date string');
           return input as { from: string };
         },
-      },
+      }),
     ]);
     expect(() => canonicalize({ type: 'strict', tenantId: 'acme', filters: {} }, strict, now)).toThrow(
       expect.objectContaining({ code: 'INVALID_FILTERS', message: expect.stringContaining('`from` must be a date string') }),

@@ -119,10 +119,14 @@ export class PartUpload {
     return { key: this.key, bytes: this.#bytes, sha256: this.#hash.digest('hex') };
   }
 
-  /** Abandons the part; the store's put sees the error and leaves no object. */
-  abort(reason: unknown): void {
+  /**
+   * Abandons the part: the store's put sees the error and leaves no object. Resolves once the
+   * put has settled, so nothing of the run is still writing when the worker moves on.
+   */
+  async abort(reason: unknown): Promise<void> {
     this.#failure ??= reason;
     this.#input.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    await this.#upload.catch(() => {});
   }
 
   #flushText(): boolean {

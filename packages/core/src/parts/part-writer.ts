@@ -93,10 +93,11 @@ export class PartWriter {
     return this.parts;
   }
 
-  /** Abandons the part in progress (no partial object is left). */
-  abort(reason: unknown): void {
-    this.#current?.abort(reason);
+  /** Abandons the part in progress (no partial object is left) and waits for its put to settle. */
+  async abort(reason: unknown): Promise<void> {
+    const part = this.#current;
     this.#current = undefined;
+    await part?.abort(reason);
   }
 
   #partFor(bytes: number): PartUpload {

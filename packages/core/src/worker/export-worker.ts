@@ -10,7 +10,7 @@ import type { JobStore } from '../ports/job-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { JobMessage, Queue, ReceivedMessage } from '../ports/queue.js';
 import { claimJob } from './claim.js';
-import { Heartbeat } from './heartbeat.js';
+import { checkOwnership, Heartbeat } from './heartbeat.js';
 import { runLoop, type RunOptions } from './run-loop.js';
 import { writeExport } from './write-export.js';
 
@@ -20,7 +20,7 @@ export interface ExportWorkerOptions {
   queue: Queue;
   store: ObjectStore;
   /** The same export type definitions the Exporter was given. */
-  types: readonly ExportTypeDefinition<never>[];
+  types: readonly ExportTypeDefinition[];
   /** Key prefix of every object written. @defaultValue `'exports'` */
   prefix?: string;
   /** How long a claim lasts without a heartbeat; also the queue visibility timeout. @defaultValue `60_000` */
@@ -166,6 +166,11 @@ export class ExportWorker {
         prefix,
         signal: controller.signal,
         onOpen: (out) => heartbeat.track(out),
+        // A stale run should not even leave a manifest behind to confuse a reader of the bucket.
+        beforeManifest: async () => {
+          const { lost } = await checkOwnership(jobStore, heartbeat.job);
+          if (lost) throw lost;
+        },
       });
       await heartbeat.stop();
       const now = this.#clock();

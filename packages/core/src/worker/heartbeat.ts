@@ -98,19 +98,30 @@ export class Heartbeat {
         this.#job = stored;
         return;
       }
-      const fresh = await store.get({ tenantId: this.#job.tenantId, exportId: this.#job.exportId });
-      if (!fresh || fresh.status === 'cancelled') {
-        this.#options.abort(new ExportkitError('CANCELLED', `Export ${this.#job.exportId} was cancelled.`));
-      } else if (fresh.fence !== this.#job.fence || fresh.status !== 'running') {
-        this.#options.abort(
-          new ExportkitError('STALE_FENCE', `Export ${this.#job.exportId} was taken over by another worker.`),
-        );
-      } else {
-        this.#job = fresh;
-      }
+      const { fresh, lost } = await checkOwnership(store, this.#job);
+      if (lost) this.#options.abort(lost);
+      else if (fresh) this.#job = fresh;
     } catch (error) {
       // The store may be back at the next beat; until the lease lapses nobody else claims the job.
       logger.warn('Heartbeat could not reach the job store.', { exportId: this.#job.exportId, error: String(error) });
     }
   }
+}
+
+/**
+ * Whether the run holding `job` still owns it: `lost` is `CANCELLED` when the job was cancelled
+ * (or deleted) and `STALE_FENCE` when another worker claimed it since.
+ */
+export async function checkOwnership(
+  store: JobStore,
+  job: JobRecord,
+): Promise<{ fresh?: JobRecord; lost?: ExportkitError }> {
+  const fresh = await store.get({ tenantId: job.tenantId, exportId: job.exportId });
+  if (!fresh || fresh.status === 'cancelled') {
+    return { lost: new ExportkitError('CANCELLED', `Export ${job.exportId} was cancelled.`) };
+  }
+  if (fresh.fence !== job.fence || fresh.status !== 'running') {
+    return { lost: new ExportkitError('STALE_FENCE', `Export ${job.exportId} was taken over by another worker.`) };
+  }
+  return { fresh };
 }

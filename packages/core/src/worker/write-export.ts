@@ -20,6 +20,8 @@ export interface WriteExportOptions {
   signal: AbortSignal;
   /** Called once the output is open, so the heartbeat can read live counters. */
   onOpen(out: PartWriter): void;
+  /** Called after the last part, before the manifest: throws when the run no longer owns the job. */
+  beforeManifest(): Promise<void>;
 }
 
 /**
@@ -71,9 +73,10 @@ export async function writeExport(options: WriteExportOptions): Promise<{ manife
       : await writeRows(rows as NonNullable<typeof rows>, encoder, out, limits, signal, type.definition.transform);
     await out.finish();
   } catch (error) {
-    out.abort(error);
+    await out.abort(error);
     throw error;
   }
+  await options.beforeManifest();
   const manifest = buildManifest(options, columns, out, startedAt, truncated, encoded ? 'encoded' : 'rows');
   const manifestKey = `${prefix}manifest.json`;
   await store

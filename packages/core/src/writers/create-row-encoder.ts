@@ -1,8 +1,8 @@
 import { ExportkitError } from '../errors.js';
-import type { CreateRowEncoder, RowEncoder } from './row-encoder.js';
 import { createCsvEncoder } from './csv-encoder.js';
 import { resolveCsvOptions } from './csv-options.js';
 import { createJsonEncoder, createNdjsonEncoder } from './json-encoder.js';
+import type { CreateRowEncoder, RowEncoder } from './row-encoder.js';
 
 /**
  * The encoder factory the worker uses. CSV options are resolved here when the caller passed

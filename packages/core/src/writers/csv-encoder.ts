@@ -22,20 +22,27 @@ const quoteChars = /"/g;
 
 /**
  * An RFC 4180 encoder: a field is quoted only when it holds the delimiter, a quote, CR or LF,
- * and inner quotes are doubled. Values follow {@link serializeCsvValue}. In the `'spreadsheet'`
- * profile a text value (not a number, bigint, date or boolean) starting with a formula
- * character is prefixed with `'`; text in a `number`/`bigint`/`decimal` column that is a plain
- * number is left alone, so negative amounts stay numbers.
+ * and inner quotes are doubled. One addition: the empty field of a one-column row is written
+ * `""`, since readers such as pandas skip blank lines and the row would vanish. Values follow
+ * {@link serializeCsvValue}. In the `'spreadsheet'` profile a text value (not a number,
+ * bigint, date or boolean) starting with a formula character is prefixed with `'`; text in a
+ * `number`/`bigint`/`decimal` column that is a plain number is left alone, so negative
+ * amounts stay numbers.
  */
-export function createCsvEncoder(columns: readonly Column[], csv: Required<CsvOptions>): RowEncoder {
+export function createCsvEncoder(
+  columns: readonly Column[],
+  csv: Required<CsvOptions>,
+): RowEncoder {
   const state = compile(columns, csv);
+  const names = columns.map((c) => encodeText(c.name, state, false)).join(csv.delimiter);
   const header = csv.header
-    ? columns.map((c) => encodeText(c.name, state, false)).join(csv.delimiter) + state.eol
+    ? (names === '' && columns.length === 1 ? '""' : names) + state.eol
     : '';
   return {
     format: 'csv',
     partStart: (csv.bom ? bom : '') + header,
-    row: csv.profile === 'spreadsheet' ? (r) => spreadsheetRow(r, state) : (r) => plainRow(r, state),
+    row:
+      csv.profile === 'spreadsheet' ? (r) => spreadsheetRow(r, state) : (r) => plainRow(r, state),
     partEnd: '',
   };
 }
@@ -91,7 +98,7 @@ function plainRow(row: Row, s: CsvState): string {
       out += encodeOther(value, i, s);
     }
   }
-  return out + s.eol;
+  return out === '' && s.count === 1 ? `""${s.eol}` : out + s.eol;
 }
 
 function spreadsheetRow(row: Row, s: CsvState): string {
@@ -108,7 +115,7 @@ function spreadsheetRow(row: Row, s: CsvState): string {
       out += encodeOther(value, i, s);
     }
   }
-  return out + s.eol;
+  return out === '' && s.count === 1 ? `""${s.eol}` : out + s.eol;
 }
 
 /** A value that is not a string: numbers, bigint, dates and booleans are never neutralised. */

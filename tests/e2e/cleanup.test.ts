@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './harness.js';
+import { rowsType } from './sources.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+const tenantId = 'acme';
+
+async function keysUnder(harness: Harness, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const info of harness.store.list(prefix)) keys.push(info.key);
+  return keys;
+}
+
+describe('cleanup', () => {
+  it('expires succeeded exports past retention and deletes their files; a later request rebuilds', async () => {
+    let now = new Date();
+    h = await createHarness({ types: [rowsType(20, { retentionMs: 60_000, maxAgeMs: 600_000 })], exporter: { clock: () => now } });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    await h.processNext();
+    expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 0 });
+
+    now = new Date(Date.now() + 61_000);
+    const report = await h.exporter.cleanup();
+    expect(report.expired).toBe(1);
+    expect(report.deletedObjects).toBe(2); // one part + the manifest
+    expect(await keysUnder(h, `exports/${tenantId}/${queued.exportId}/`)).toEqual([]);
+    expect((await h.exporter.status(tenantId, queued.exportId)).status).toBe('expired');
+    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 1)).rejects.toMatchObject({ code: 'EXPORT_NOT_READY' });
+    expect((await h.exporter.request({ type: 'items', tenantId })).outcome).toBe('queued');
+  });
+
+  it('deletes files of superseded runs once no handed-out URL can reach them, keeping the current run', async () => {
+    let now = new Date();
+    h = await createHarness({ types: [rowsType(20, { maxAgeMs: 1_000, urlTtlMs: 5_000 })], exporter: { clock: () => now } });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    await h.processNext();
+    now = new Date(Date.now() + 2_000);
+    await h.exporter.request({ type: 'items', tenantId });
+    await h.processNext();
+    const current = (await h.jobStore.get({ tenantId, exportId: queued.exportId }))?.runId;
+    expect(new Set((await keysUnder(h, `exports/${tenantId}/`)).map((k) => k.split('/')[3])).size).toBe(2);
+
+    now = new Date(Date.now() + 10_000);
+    const report = await h.exporter.cleanup();
+    expect(report).toEqual({ expired: 0, deletedObjects: 2 });
+    const left = await keysUnder(h, `exports/${tenantId}/`);
+    expect(left.length).toBe(2);
+    expect(left.every((k) => k.includes(`/${current}/`))).toBe(true);
+  });
+});
+
+describe('download URLs', () => {
+  it('mints a fresh signed URL per part; unknown parts and unfinished exports are typed errors', async () => {
+    h = await createHarness({ types: [rowsType(20, { parts: { maxRowsPerPart: 10 } })] });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 1)).rejects.toMatchObject({ code: 'EXPORT_NOT_READY' });
+    await h.processNext();
+    const file = await h.exporter.downloadUrl(tenantId, queued.exportId, 2);
+    expect(file).toMatchObject({ part: 2, rows: 10, fileName: `items-${queued.exportId.slice(0, 8)}-part-2.csv` });
+    expect((await fetch(file.url)).status).toBe(200);
+    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 3)).rejects.toMatchObject({ code: 'PART_NOT_FOUND' });
+    await expect(h.exporter.status('globex', queued.exportId)).rejects.toMatchObject({ code: 'EXPORT_NOT_FOUND' });
+    await expect(h.exporter.status(tenantId, 'nope')).rejects.toMatchObject({ code: 'INVALID_EXPORT_ID' });
+  });
+});
+
+describe('malformed requests get typed errors and create nothing', () => {
+  it.each([
+    ['unknown type', { type: 'nope', tenantId }, 'UNKNOWN_EXPORT_TYPE'],
+    ['bad filters', { type: 'items', tenantId, filters: [1, 2] }, 'INVALID_FILTERS'],
+    ['unknown format', { type: 'items', tenantId, format: 'xlsx' }, 'UNSUPPORTED_FORMAT'],
+    ['bad tenant', { type: 'items', tenantId: '' }, 'INVALID_TENANT'],
+  ])('%s', async (_name, request, code) => {
+    h = await createHarness({ types: [rowsType(5)] });
+    await expect(h.exporter.request(request as never)).rejects.toMatchObject({ code });
+    expect(h.queue.counts().waiting).toBe(0);
+    expect((await h.exporter.list(tenantId)).items).toEqual([]);
+  });
+});
