@@ -15,7 +15,10 @@ async function keysUnder(harness: Harness, prefix: string): Promise<string[]> {
 describe('cleanup', () => {
   it('expires succeeded exports past retention and deletes their files; a later request rebuilds', async () => {
     let now = new Date();
-    h = await createHarness({ types: [rowsType(20, { retentionMs: 60_000, maxAgeMs: 600_000 })], exporter: { clock: () => now } });
+    h = await createHarness({
+      types: [rowsType(20, { retentionMs: 60_000, maxAgeMs: 600_000 })],
+      exporter: { clock: () => now },
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 0 });
@@ -26,20 +29,27 @@ describe('cleanup', () => {
     expect(report.deletedObjects).toBe(2); // one part + the manifest
     expect(await keysUnder(h, `exports/${tenantId}/${queued.exportId}/`)).toEqual([]);
     expect((await h.exporter.status(tenantId, queued.exportId)).status).toBe('expired');
-    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 1)).rejects.toMatchObject({ code: 'EXPORT_NOT_READY' });
+    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 1)).rejects.toMatchObject({
+      code: 'EXPORT_NOT_READY',
+    });
     expect((await h.exporter.request({ type: 'items', tenantId })).outcome).toBe('queued');
   });
 
   it('deletes files of superseded runs once no handed-out URL can reach them, keeping the current run', async () => {
     let now = new Date();
-    h = await createHarness({ types: [rowsType(20, { maxAgeMs: 1_000, urlTtlMs: 5_000 })], exporter: { clock: () => now } });
+    h = await createHarness({
+      types: [rowsType(20, { maxAgeMs: 1_000, urlTtlMs: 5_000 })],
+      exporter: { clock: () => now },
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     now = new Date(Date.now() + 2_000);
     await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     const current = (await h.jobStore.get({ tenantId, exportId: queued.exportId }))?.runId;
-    expect(new Set((await keysUnder(h, `exports/${tenantId}/`)).map((k) => k.split('/')[3])).size).toBe(2);
+    expect(
+      new Set((await keysUnder(h, `exports/${tenantId}/`)).map((k) => k.split('/')[3])).size,
+    ).toBe(2);
 
     now = new Date(Date.now() + 10_000);
     const report = await h.exporter.cleanup();
@@ -54,14 +64,26 @@ describe('download URLs', () => {
   it('mints a fresh signed URL per part; unknown parts and unfinished exports are typed errors', async () => {
     h = await createHarness({ types: [rowsType(20, { parts: { maxRowsPerPart: 10 } })] });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
-    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 1)).rejects.toMatchObject({ code: 'EXPORT_NOT_READY' });
+    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 1)).rejects.toMatchObject({
+      code: 'EXPORT_NOT_READY',
+    });
     await h.processNext();
     const file = await h.exporter.downloadUrl(tenantId, queued.exportId, 2);
-    expect(file).toMatchObject({ part: 2, rows: 10, fileName: `items-${queued.exportId.slice(0, 8)}-part-2.csv` });
+    expect(file).toMatchObject({
+      part: 2,
+      rows: 10,
+      fileName: `items-${queued.exportId.slice(0, 8)}-part-2.csv`,
+    });
     expect((await fetch(file.url)).status).toBe(200);
-    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 3)).rejects.toMatchObject({ code: 'PART_NOT_FOUND' });
-    await expect(h.exporter.status('globex', queued.exportId)).rejects.toMatchObject({ code: 'EXPORT_NOT_FOUND' });
-    await expect(h.exporter.status(tenantId, 'nope')).rejects.toMatchObject({ code: 'INVALID_EXPORT_ID' });
+    await expect(h.exporter.downloadUrl(tenantId, queued.exportId, 3)).rejects.toMatchObject({
+      code: 'PART_NOT_FOUND',
+    });
+    await expect(h.exporter.status('globex', queued.exportId)).rejects.toMatchObject({
+      code: 'EXPORT_NOT_FOUND',
+    });
+    await expect(h.exporter.status(tenantId, 'nope')).rejects.toMatchObject({
+      code: 'INVALID_EXPORT_ID',
+    });
   });
 });
 

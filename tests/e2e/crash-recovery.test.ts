@@ -1,6 +1,6 @@
+import { defineExportType } from '@exportkit/core';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineExportType } from '@exportkit/core';
 import { createHarness, type Harness } from './harness.js';
 import { columns, csvValues, makeRows, pausableSource } from './sources.js';
 
@@ -11,7 +11,12 @@ const tenantId = 'acme';
 describe('workers crash, messages repeat: the committed export is still exact', () => {
   it('a worker that dies after N rows: the redelivery commits, the manifest lists only its own parts, the stale worker commits nothing', async () => {
     const source = pausableSource(2000, 700);
-    const type = defineExportType({ name: 'items', columns, source, parts: { maxRowsPerPart: 250 } });
+    const type = defineExportType({
+      name: 'items',
+      columns,
+      source,
+      parts: { maxRowsPerPart: 250 },
+    });
     h = await createHarness({ types: [type], worker: { leaseMs: 300, heartbeatMs: 10_000 } });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
 
@@ -40,18 +45,25 @@ describe('workers crash, messages repeat: the committed export is still exact', 
     const manifest = await h.exporter.manifest(tenantId, queued.exportId);
     expect(manifest.runId).toBe(job?.runId);
     expect(manifest.parts.every((p) => p.key.includes(`/${job?.runId}/`))).toBe(true);
-    const rows = (await h.downloadAll(await h.exporter.status(tenantId, queued.exportId))).flatMap((csv) => (parse(csv) as string[][]).slice(1));
+    const rows = (await h.downloadAll(await h.exporter.status(tenantId, queued.exportId))).flatMap(
+      (csv) => (parse(csv) as string[][]).slice(1),
+    );
     expect(rows).toEqual(makeRows(2000).map(csvValues));
 
     // A's orphaned parts exist on disk, but no manifest references them; cleanup removes them later.
     const keys: string[] = [];
-    for await (const info of h.store.list(`exports/${tenantId}/${queued.exportId}/${claimedByA?.runId}/`)) keys.push(info.key);
+    for await (const info of h.store.list(
+      `exports/${tenantId}/${queued.exportId}/${claimedByA?.runId}/`,
+    ))
+      keys.push(info.key);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.some((k) => k.endsWith('manifest.json'))).toBe(false);
   });
 
   it('a duplicate message for a finished job does nothing', async () => {
-    h = await createHarness({ types: [defineExportType({ name: 'items', columns, source: pausableSource(10, 1e9) })] });
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source: pausableSource(10, 1e9) })],
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     const before = await h.jobStore.get({ tenantId, exportId: queued.exportId });
@@ -63,7 +75,10 @@ describe('workers crash, messages repeat: the committed export is still exact', 
 
   it('a duplicate message while another worker holds a live lease is deferred, not run twice', async () => {
     const source = pausableSource(500, 100);
-    h = await createHarness({ types: [defineExportType({ name: 'items', columns, source })], worker: { leaseMs: 10_000 } });
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source })],
+      worker: { leaseMs: 10_000 },
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     const running = h.processNext();
     await source.reached;
@@ -77,10 +92,14 @@ describe('workers crash, messages repeat: the committed export is still exact', 
   });
 
   it('a message that is not a job message is rejected with a typed error and nacked', async () => {
-    h = await createHarness({ types: [defineExportType({ name: 'items', columns, source: pausableSource(1, 1e9) })] });
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source: pausableSource(1, 1e9) })],
+    });
     await h.queue.send({ tenantId: 'acme', exportId: 'not-an-id' });
     const [message] = await h.queue.receive({ visibilityTimeoutMs: 10_000 });
-    await expect(h.worker.processMessage(message!)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(h.worker.processMessage(message!)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
     expect(h.queue.counts().inFlight).toBe(0);
   });
 });

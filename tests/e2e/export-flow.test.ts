@@ -11,13 +11,21 @@ const tenantId = 'acme';
 describe('request → worker → succeeded → download', () => {
   it('CSV downloads parse to exactly the source rows, in order, with the header', async () => {
     h = await createHarness({ types: [rowsType(1234)] });
-    const { export: queued, outcome } = await h.exporter.request({ type: 'items', tenantId, requestedBy: 'alice' });
+    const { export: queued, outcome } = await h.exporter.request({
+      type: 'items',
+      tenantId,
+      requestedBy: 'alice',
+    });
     expect(outcome).toBe('queued');
     expect(queued.status).toBe('queued');
     expect(await h.processNext()).toBe('succeeded');
 
     const view = await h.exporter.status(tenantId, queued.exportId);
-    expect(view).toMatchObject({ status: 'succeeded', result: { rows: 1234, parts: 1 }, requestedBy: 'alice' });
+    expect(view).toMatchObject({
+      status: 'succeeded',
+      result: { rows: 1234, parts: 1 },
+      requestedBy: 'alice',
+    });
     const [csv] = await h.downloadAll(view);
     const records = parse(csv as string, { relax_column_count: false }) as string[][];
     expect(records[0]).toEqual(['id', 'name', 'amount', 'at', 'flag', 'big', 'meta']);
@@ -47,13 +55,22 @@ describe('request → worker → succeeded → download', () => {
 
   it('splits at maxBytesPerPart without cutting a row', async () => {
     h = await createHarness({ types: [rowsType(500, { parts: { maxBytesPerPart: 8_000 } })] });
-    const { export: queued } = await h.exporter.request({ type: 'items', tenantId, format: 'ndjson' });
+    const { export: queued } = await h.exporter.request({
+      type: 'items',
+      tenantId,
+      format: 'ndjson',
+    });
     await h.processNext();
     const view = await h.exporter.status(tenantId, queued.exportId);
     expect(view.files?.length).toBeGreaterThan(5);
     const parts = await h.downloadAll(view);
     for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(8_000);
-    const ids = parts.flatMap((p) => p.trimEnd().split('\n').map((line) => (JSON.parse(line) as { id: number }).id));
+    const ids = parts.flatMap((p) =>
+      p
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: number }).id),
+    );
     expect(ids).toEqual(makeRows(500).map((r) => r[0]));
   });
 
@@ -69,11 +86,25 @@ describe('request → worker → succeeded → download', () => {
       meta,
     }));
     const ndjson = await h.exporter.request({ type: 'items', tenantId, format: 'ndjson' });
-    const json = await h.exporter.request({ type: 'items', tenantId, format: 'json', compression: 'gzip' });
+    const json = await h.exporter.request({
+      type: 'items',
+      tenantId,
+      format: 'json',
+      compression: 'gzip',
+    });
     await h.processNext();
     await h.processNext();
-    const ndjsonParts = await h.downloadAll(await h.exporter.status(tenantId, ndjson.export.exportId));
-    expect(ndjsonParts.flatMap((p) => p.trimEnd().split('\n').map((l) => JSON.parse(l)))).toEqual(expected);
+    const ndjsonParts = await h.downloadAll(
+      await h.exporter.status(tenantId, ndjson.export.exportId),
+    );
+    expect(
+      ndjsonParts.flatMap((p) =>
+        p
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ),
+    ).toEqual(expected);
     const jsonView = await h.exporter.status(tenantId, json.export.exportId);
     expect(jsonView.files?.every((f) => f.fileName.endsWith('.json.gz'))).toBe(true);
     const jsonParts = await h.downloadAll(jsonView);
@@ -95,7 +126,9 @@ describe('request → worker → succeeded → download', () => {
 
   it('concurrent identical requests enqueue exactly once', async () => {
     h = await createHarness({ types: [rowsType(10)] });
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => h.exporter.request({ type: 'items', tenantId })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => h.exporter.request({ type: 'items', tenantId })),
+    );
     expect(outcomes.filter((o) => o.outcome === 'queued')).toHaveLength(1);
     expect(new Set(outcomes.map((o) => o.export.exportId)).size).toBe(1);
     expect(h.queue.counts().waiting).toBe(1);
@@ -119,7 +152,8 @@ describe('request → worker → succeeded → download', () => {
 
   it('lists a tenant’s exports with a status filter and cursor, never another tenant’s', async () => {
     h = await createHarness({ types: [rowsType(5)] });
-    for (let i = 0; i < 5; i++) await h.exporter.request({ type: 'items', tenantId, filters: { n: i } });
+    for (let i = 0; i < 5; i++)
+      await h.exporter.request({ type: 'items', tenantId, filters: { n: i } });
     await h.exporter.request({ type: 'items', tenantId: 'globex' });
     await h.processNext();
     const seen: string[] = [];
@@ -140,7 +174,10 @@ describe('request → worker → succeeded → download', () => {
     const progress: number[] = [];
     h = await createHarness({
       types: [rowsType(3000)],
-      worker: { progressIntervalMs: 1, onProgress: ({ progress: p }) => progress.push(p.fraction ?? -1) },
+      worker: {
+        progressIntervalMs: 1,
+        onProgress: ({ progress: p }) => progress.push(p.fraction ?? -1),
+      },
     });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();

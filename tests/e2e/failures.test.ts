@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { defineExportType, ExportkitError, type RowSource } from '@exportkit/core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness.js';
 import { columns, makeRows, pausableSource, rowsType } from './sources.js';
 
@@ -27,26 +27,41 @@ function failingSource(error: unknown, afterRows = 0): RowSource & { opens: numb
 
 describe('failures are recorded, retried or rejected — never reported as success', () => {
   it('a business failure is recorded as failed with { code, message, retryable } and the message acked', async () => {
-    const source = failingSource(new ExportkitError('INVALID_FILTERS', 'column "x" does not exist'), 120);
+    const source = failingSource(
+      new ExportkitError('INVALID_FILTERS', 'column "x" does not exist'),
+      120,
+    );
     h = await createHarness({ types: [defineExportType({ name: 'items', columns, source })] });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     expect(await h.processNext()).toBe('failed');
     const view = await h.exporter.status(tenantId, queued.exportId);
-    expect(view).toMatchObject({ status: 'failed', error: { code: 'INVALID_FILTERS', message: 'column "x" does not exist', retryable: false } });
+    expect(view).toMatchObject({
+      status: 'failed',
+      error: { code: 'INVALID_FILTERS', message: 'column "x" does not exist', retryable: false },
+    });
     expect(view.files).toBeUndefined();
     expect(h.queue.counts()).toMatchObject({ waiting: 0, inFlight: 0 });
     // No manifest was written, so nothing of the partial run is visible.
-    for await (const info of h.store.list(`exports/${tenantId}/`)) expect(info.key.endsWith('manifest.json')).toBe(false);
+    for await (const info of h.store.list(`exports/${tenantId}/`))
+      expect(info.key.endsWith('manifest.json')).toBe(false);
   });
 
   it('an infrastructure error is thrown for redelivery, then recorded as failed after maxAttempts', async () => {
     const source = failingSource(new Error('connection reset'), 10);
-    h = await createHarness({ types: [defineExportType({ name: 'items', columns, source })], worker: { maxAttempts: 3 } });
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source })],
+      worker: { maxAttempts: 3 },
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     for (let attempt = 1; attempt <= 2; attempt++) {
       const [message] = await h.queue.receive({ visibilityTimeoutMs: 10_000 });
-      await expect(h.worker.processMessage(message!)).rejects.toMatchObject({ code: 'SOURCE_ERROR', retryable: true });
-      expect((await h.jobStore.get({ tenantId, exportId: queued.exportId }))?.status).toBe('running');
+      await expect(h.worker.processMessage(message!)).rejects.toMatchObject({
+        code: 'SOURCE_ERROR',
+        retryable: true,
+      });
+      expect((await h.jobStore.get({ tenantId, exportId: queued.exportId }))?.status).toBe(
+        'running',
+      );
       await new Promise((done) => setTimeout(done, 1_100 * 2 ** (attempt - 1)));
     }
     const [last] = await h.queue.receive({ visibilityTimeoutMs: 10_000 });
@@ -64,14 +79,20 @@ describe('failures are recorded, retried or rejected — never reported as succe
     const good = rowsType(5).source;
     const source: RowSource = {
       name: 'flaky',
-      open: (query, options) => (fail ? failingSource(new ExportkitError('LIMIT_EXCEEDED', 'too big')).open() : good.open(query, options)),
+      open: (query, options) =>
+        fail
+          ? failingSource(new ExportkitError('LIMIT_EXCEEDED', 'too big')).open()
+          : good.open(query, options),
     };
     h = await createHarness({ types: [defineExportType({ name: 'items', columns, source })] });
     const first = await h.exporter.request({ type: 'items', tenantId });
     expect(await h.processNext()).toBe('failed');
     fail = false;
     const second = await h.exporter.request({ type: 'items', tenantId });
-    expect(second).toMatchObject({ outcome: 'queued', export: { exportId: first.export.exportId, status: 'queued' } });
+    expect(second).toMatchObject({
+      outcome: 'queued',
+      export: { exportId: first.export.exportId, status: 'queued' },
+    });
     expect(second.export.error).toBeUndefined();
     expect(await h.processNext()).toBe('succeeded');
   });
@@ -86,7 +107,10 @@ describe('failures are recorded, retried or rejected — never reported as succe
     };
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     const [message] = await h.queue.receive({ visibilityTimeoutMs: 10_000 });
-    await expect(h.worker.processMessage(message!)).rejects.toMatchObject({ code: 'STORAGE_ERROR', retryable: true });
+    await expect(h.worker.processMessage(message!)).rejects.toMatchObject({
+      code: 'STORAGE_ERROR',
+      retryable: true,
+    });
     expect((await h.exporter.status(tenantId, queued.exportId)).status).toBe('running');
   });
 
@@ -96,7 +120,9 @@ describe('failures are recorded, retried or rejected — never reported as succe
     h.queue.send = async () => {
       throw new Error('queue down');
     };
-    await expect(h.exporter.request({ type: 'items', tenantId })).rejects.toMatchObject({ code: 'QUEUE_ERROR' });
+    await expect(h.exporter.request({ type: 'items', tenantId })).rejects.toMatchObject({
+      code: 'QUEUE_ERROR',
+    });
     h.queue.send = realSend;
     expect((await h.exporter.request({ type: 'items', tenantId })).outcome).toBe('queued');
   });
@@ -105,7 +131,10 @@ describe('failures are recorded, retried or rejected — never reported as succe
 describe('cancel', () => {
   it('cancelling during a run stops the worker at its next heartbeat and commits nothing', async () => {
     const source = pausableSource(5000, 1000);
-    h = await createHarness({ types: [defineExportType({ name: 'items', columns, source })], worker: { heartbeatMs: 30 } });
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source })],
+      worker: { heartbeatMs: 30 },
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     const running = h.processNext();
     await source.reached;
@@ -127,7 +156,9 @@ describe('cancel', () => {
     h = await createHarness({ types: [rowsType(5)] });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
-    await expect(h.exporter.cancel(tenantId, queued.exportId)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    await expect(h.exporter.cancel(tenantId, queued.exportId)).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+    });
   });
 });
 
@@ -136,16 +167,24 @@ describe('limits never truncate silently', () => {
     h = await createHarness({ types: [rowsType(100, { limits: { maxRows: 50 } })] });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     expect(await h.processNext()).toBe('failed');
-    expect((await h.exporter.status(tenantId, queued.exportId)).error).toMatchObject({ code: 'LIMIT_EXCEEDED', retryable: false });
+    expect((await h.exporter.status(tenantId, queued.exportId)).error).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      retryable: false,
+    });
   });
 
   it("onLimit 'truncate' commits the rows up to the limit and says so in the manifest and status", async () => {
-    h = await createHarness({ types: [rowsType(100, { limits: { maxRows: 50, onLimit: 'truncate' } })] });
+    h = await createHarness({
+      types: [rowsType(100, { limits: { maxRows: 50, onLimit: 'truncate' } })],
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     expect(await h.processNext()).toBe('succeeded');
     const view = await h.exporter.status(tenantId, queued.exportId);
     expect(view.result).toMatchObject({ rows: 50, truncated: { reason: 'maxRows', limit: 50 } });
-    expect((await h.exporter.manifest(tenantId, queued.exportId)).truncated).toEqual({ reason: 'maxRows', limit: 50 });
+    expect((await h.exporter.manifest(tenantId, queued.exportId)).truncated).toEqual({
+      reason: 'maxRows',
+      limit: 50,
+    });
   });
 
   it('exactly at the limit is not truncated', async () => {

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  type ExportTypeDefinition,
-  type ExportView,
   Exporter,
   type ExporterOptions,
+  type ExportTypeDefinition,
+  type ExportView,
   ExportWorker,
   type ExportWorkerOptions,
   type JobStore,
@@ -59,9 +59,23 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const queue = new MemoryQueue({ maxReceives: 5 });
   const quiet = { info() {}, warn() {}, error() {} };
   const newWorker = (overrides: Partial<ExportWorkerOptions> = {}) =>
-    new ExportWorker({ jobStore, queue, store, types: options.types, logger: quiet, ...options.worker, ...overrides });
+    new ExportWorker({
+      jobStore,
+      queue,
+      store,
+      types: options.types,
+      logger: quiet,
+      ...options.worker,
+      ...overrides,
+    });
   const worker = newWorker();
-  const exporter = new Exporter({ jobStore, queue, store, types: options.types, ...options.exporter });
+  const exporter = new Exporter({
+    jobStore,
+    queue,
+    store,
+    types: options.types,
+    ...options.exporter,
+  });
 
   return {
     store,
@@ -88,7 +102,8 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       const texts: string[] = [];
       for (const file of view.files ?? []) {
         const response = await fetch(file.url);
-        if (response.status !== 200) throw new Error(`download of part ${file.part} answered ${response.status}`);
+        if (response.status !== 200)
+          throw new Error(`download of part ${file.part} answered ${response.status}`);
         const body = Buffer.from(await response.arrayBuffer());
         texts.push((file.fileName.endsWith('.gz') ? gunzipSync(body) : body).toString('utf8'));
       }

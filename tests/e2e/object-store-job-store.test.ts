@@ -26,7 +26,10 @@ describe('a whole export with job records kept beside the parts (no database)', 
   afterEach(() => h?.close());
 
   it('runs, caches and lists', async () => {
-    h = await createHarness({ types: [rowsType(300)], jobStore: (store) => new ObjectStoreJobStore({ store }) });
+    h = await createHarness({
+      types: [rowsType(300)],
+      jobStore: (store) => new ObjectStoreJobStore({ store }),
+    });
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId: 'acme' });
     expect(await h.processNext()).toBe('succeeded');
     expect((await h.exporter.request({ type: 'items', tenantId: 'acme' })).outcome).toBe('cached');

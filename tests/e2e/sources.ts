@@ -1,4 +1,10 @@
-import { type Column, defineExportType, type ExportTypeDefinition, type Row, type RowSource } from '@exportkit/core';
+import {
+  type Column,
+  defineExportType,
+  type ExportTypeDefinition,
+  type Row,
+  type RowSource,
+} from '@exportkit/core';
 import { memoryRowSource } from '@exportkit/memory';
 
 /** Columns of the test dataset, covering every serialization rule. */
@@ -12,7 +18,16 @@ export const columns: Column[] = [
   { name: 'meta', type: 'json' },
 ];
 
-const names = ['plain', 'comma, inside', 'quote " inside', 'line\nbreak', 'crlf\r\nbreak', 'ünïcødé 🎉', '', '=1+2'];
+const names = [
+  'plain',
+  'comma, inside',
+  'quote " inside',
+  'line\nbreak',
+  'crlf\r\nbreak',
+  'ünïcødé 🎉',
+  '',
+  '=1+2',
+];
 
 /** Deterministic rows: row i is always the same. */
 export function makeRows(count: number): Row[] {
@@ -42,7 +57,10 @@ export function csvValues(row: Row): string[] {
 }
 
 /** An export type over `count` generated rows (`filters.count` overrides). */
-export function rowsType(count: number, overrides: Partial<ExportTypeDefinition> = {}): ExportTypeDefinition {
+export function rowsType(
+  count: number,
+  overrides: Partial<ExportTypeDefinition> = {},
+): ExportTypeDefinition {
   const all = makeRows(count);
   return defineExportType({
     name: 'items',
@@ -56,7 +74,10 @@ export function rowsType(count: number, overrides: Partial<ExportTypeDefinition>
  * A source whose reads can be paused after `pauseAfter` rows: the stand-in for a worker that
  * dies mid-export (it never finishes) or one that is slow enough to be cancelled.
  */
-export function pausableSource(count: number, pauseAfter: number): RowSource & { release(): void; reached: Promise<void>; reads: number } {
+export function pausableSource(
+  count: number,
+  pauseAfter: number,
+): RowSource & { release(): void; reached: Promise<void>; reads: number } {
   const rows = makeRows(count);
   let release!: () => void;
   const released = new Promise<void>((done) => {
@@ -79,7 +100,12 @@ export function pausableSource(count: number, pauseAfter: number): RowSource & {
           for (let i = 0; i < rows.length; i += 50) {
             if (read === 1 && i >= pauseAfter) {
               reached();
-              await Promise.race([released, new Promise((_, fail) => signal.addEventListener('abort', () => fail(signal.reason), { once: true }))]);
+              await Promise.race([
+                released,
+                new Promise((_, fail) =>
+                  signal.addEventListener('abort', () => fail(signal.reason), { once: true }),
+                ),
+              ]);
             }
             yield rows.slice(i, i + 50);
           }

@@ -1,7 +1,12 @@
 import { ExportkitError } from './errors.js';
 import type { ExportTypeRegistry, ResolvedExportType } from './export-types.js';
 import { assertTenantId } from './keys.js';
-import { type CanonicalRequest, type Compression, compressions, type ExportRequest } from './request.js';
+import {
+  type CanonicalRequest,
+  type Compression,
+  compressions,
+  type ExportRequest,
+} from './request.js';
 import { resolveCsvOptions } from './writers/index.js';
 
 /** Excel's sheet holds 1,048,576 rows; one is the header. */
@@ -18,7 +23,10 @@ export function canonicalize(
   now: Date,
 ): { canonical: CanonicalRequest; type: ResolvedExportType } {
   if (request === null || typeof request !== 'object') {
-    throw new ExportkitError('INVALID_REQUEST', 'An export request is an object with at least `type` and `tenantId`.');
+    throw new ExportkitError(
+      'INVALID_REQUEST',
+      'An export request is an object with at least `type` and `tenantId`.',
+    );
   }
   const type = registry.get(request.type);
   assertTenantId(request.tenantId);
@@ -32,13 +40,19 @@ export function canonicalize(
   }
   const compression: Compression = request.compression ?? 'none';
   if (!compressions.includes(compression)) {
-    throw new ExportkitError('UNSUPPORTED_FORMAT', `Compression is one of ${compressions.join(', ')}; got ${JSON.stringify(compression)}.`, {
-      details: { compression, supported: compressions },
-    });
+    throw new ExportkitError(
+      'UNSUPPORTED_FORMAT',
+      `Compression is one of ${compressions.join(', ')}; got ${JSON.stringify(compression)}.`,
+      {
+        details: { compression, supported: compressions },
+      },
+    );
   }
   const csv = format === 'csv' ? resolveCsvOptions(request.csv) : undefined;
   const maxRowsPerPart =
-    csv?.profile === 'spreadsheet' ? Math.min(type.maxRowsPerPart, spreadsheetMaxDataRows) : type.maxRowsPerPart;
+    csv?.profile === 'spreadsheet'
+      ? Math.min(type.maxRowsPerPart, spreadsheetMaxDataRows)
+      : type.maxRowsPerPart;
   const canonical: CanonicalRequest = {
     schemaVersion: 1,
     type: type.name,
@@ -61,7 +75,11 @@ export function canonicalize(
   return { canonical, type };
 }
 
-function normalizeFilters(type: ResolvedExportType, raw: unknown, now: Date): Record<string, unknown> {
+function normalizeFilters(
+  type: ResolvedExportType,
+  raw: unknown,
+  now: Date,
+): Record<string, unknown> {
   const input = raw ?? {};
   const { parseFilters, normalize } = type.definition;
   let filters: Record<string, unknown>;
@@ -69,10 +87,14 @@ function normalizeFilters(type: ResolvedExportType, raw: unknown, now: Date): Re
     filters = parseFilters ? parseFilters(input) : defaultParse(input);
   } catch (error) {
     if (error instanceof ExportkitError) throw error;
-    throw new ExportkitError('INVALID_FILTERS', `Invalid filters for export type "${type.name}": ${messageOf(error)}`, {
-      cause: error,
-      details: { type: type.name },
-    });
+    throw new ExportkitError(
+      'INVALID_FILTERS',
+      `Invalid filters for export type "${type.name}": ${messageOf(error)}`,
+      {
+        cause: error,
+        details: { type: type.name },
+      },
+    );
   }
   return normalize ? normalize(filters, now) : filters;
 }

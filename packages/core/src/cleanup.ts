@@ -38,14 +38,25 @@ export async function cleanupExports(options: CleanupOptions): Promise<CleanupRe
   return report;
 }
 
-async function cleanupJob(job: JobRecord, options: CleanupOptions, report: CleanupReport): Promise<void> {
+async function cleanupJob(
+  job: JobRecord,
+  options: CleanupOptions,
+  report: CleanupReport,
+): Promise<void> {
   const { store, now } = options;
   const type = options.registry.all().find((t) => t.name === job.type);
   if (!type) return;
   const folder = exportPrefix(options.prefix, job.tenantId, job.exportId);
   const finished = job.finishedAt ? Date.parse(job.finishedAt) : Number.POSITIVE_INFINITY;
   if (job.status === 'succeeded' && finished + type.retentionMs <= now.getTime()) {
-    const expired = await storeTransition(options.jobStore, job, 'expired', {}, now, options.onTransition);
+    const expired = await storeTransition(
+      options.jobStore,
+      job,
+      'expired',
+      {},
+      now,
+      options.onTransition,
+    );
     if (!expired) return;
     report.expired++;
     report.deletedObjects += await deleteWhere(store, folder, () => true);
@@ -60,7 +71,11 @@ async function cleanupJob(job: JobRecord, options: CleanupOptions, report: Clean
   );
 }
 
-async function deleteWhere(store: ObjectStore, prefix: string, doomed: (key: string, modified: number) => boolean): Promise<number> {
+async function deleteWhere(
+  store: ObjectStore,
+  prefix: string,
+  doomed: (key: string, modified: number) => boolean,
+): Promise<number> {
   const keys: string[] = [];
   for await (const info of store.list(prefix)) {
     if (doomed(info.key, info.lastModified.getTime())) keys.push(info.key);

@@ -86,7 +86,12 @@ export class ExportkitError extends Error {
   }
 
   /** The `{ code, message, retryable }` shape recorded on failed jobs. */
-  toJSON(): { code: ErrorCode; message: string; retryable: boolean; details?: Record<string, unknown> } {
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    retryable: boolean;
+    details?: Record<string, unknown>;
+  } {
     return {
       code: this.code,
       message: this.message,
@@ -107,5 +112,9 @@ export function isExportkitError(error: unknown, code?: ErrorCode): error is Exp
  */
 export function asStorageError(store: string, doing: string, error: unknown): ExportkitError {
   if (error instanceof ExportkitError) return error;
-  return new ExportkitError('STORAGE_ERROR', `[exportkit] [${store}] Could not ${doing}: ${String(error)}`, { cause: error });
+  return new ExportkitError(
+    'STORAGE_ERROR',
+    `[exportkit] [${store}] Could not ${doing}: ${String(error)}`,
+    { cause: error },
+  );
 }

@@ -35,7 +35,9 @@ export interface PartSizing {
  * One kind of export a service offers: where its rows come from, which columns and filters it
  * takes, and how long its results live. Registered with the Exporter and the worker by name.
  */
-export interface ExportTypeDefinition<Filters extends Record<string, unknown> = Record<string, unknown>> {
+export interface ExportTypeDefinition<
+  Filters extends Record<string, unknown> = Record<string, unknown>,
+> {
   /** The name callers request it by. */
   name: string;
   /** Bump when the query or columns change, so cached exports are not reused. @defaultValue `'1'` */

@@ -33,11 +33,17 @@ export class ExportTypeRegistry {
 
   constructor(definitions: readonly ExportTypeDefinition[]) {
     if (definitions.length === 0) {
-      throw new ExportkitError('INVALID_CONFIG', '[exportkit] Register at least one export type (the `types` option).');
+      throw new ExportkitError(
+        'INVALID_CONFIG',
+        '[exportkit] Register at least one export type (the `types` option).',
+      );
     }
     for (const definition of definitions) {
       if (this.#types.has(definition.name)) {
-        throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type "${definition.name}" is registered twice.`);
+        throw new ExportkitError(
+          'INVALID_CONFIG',
+          `[exportkit] Export type "${definition.name}" is registered twice.`,
+        );
       }
       this.#types.set(definition.name, resolve(definition));
     }
@@ -65,16 +71,25 @@ export class ExportTypeRegistry {
 function resolve(definition: ExportTypeDefinition): ResolvedExportType {
   const name = definition.name;
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-    throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type name ${JSON.stringify(name)} must be 1-64 letters, digits, ".", "_" or "-".`);
+    throw new ExportkitError(
+      'INVALID_CONFIG',
+      `[exportkit] Export type name ${JSON.stringify(name)} must be 1-64 letters, digits, ".", "_" or "-".`,
+    );
   }
   const columns = definition.columns.map((c) => (typeof c === 'string' ? { name: c } : c));
   if (columns.length === 0 || new Set(columns.map((c) => c.name)).size !== columns.length) {
-    throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type "${name}" needs a non-empty list of distinct columns.`);
+    throw new ExportkitError(
+      'INVALID_CONFIG',
+      `[exportkit] Export type "${name}" needs a non-empty list of distinct columns.`,
+    );
   }
   const formats = definition.formats ?? exportFormats;
   for (const format of formats) {
     if (!exportFormats.includes(format)) {
-      throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type "${name}" lists unknown format "${format}".`);
+      throw new ExportkitError(
+        'INVALID_CONFIG',
+        `[exportkit] Export type "${name}" lists unknown format "${format}".`,
+      );
     }
   }
   const limits = definition.limits ?? {};
@@ -84,8 +99,16 @@ function resolve(definition: ExportTypeDefinition): ResolvedExportType {
     version: definition.version ?? '1',
     columns,
     formats,
-    maxRowsPerPart: positive(name, 'parts.maxRowsPerPart', definition.parts?.maxRowsPerPart ?? 1_000_000),
-    maxBytesPerPart: positive(name, 'parts.maxBytesPerPart', definition.parts?.maxBytesPerPart ?? 256 * 1024 * 1024),
+    maxRowsPerPart: positive(
+      name,
+      'parts.maxRowsPerPart',
+      definition.parts?.maxRowsPerPart ?? 1_000_000,
+    ),
+    maxBytesPerPart: positive(
+      name,
+      'parts.maxBytesPerPart',
+      definition.parts?.maxBytesPerPart ?? 256 * 1024 * 1024,
+    ),
     gzipLevel: gzipLevel(name, definition.parts?.gzipLevel ?? 1),
     maxRows: optionalPositive(name, 'limits.maxRows', limits.maxRows),
     maxBytes: optionalPositive(name, 'limits.maxBytes', limits.maxBytes),
@@ -99,18 +122,28 @@ function resolve(definition: ExportTypeDefinition): ResolvedExportType {
 
 function positive(type: string, option: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type "${type}": ${option} must be a positive integer, got ${value}.`);
+    throw new ExportkitError(
+      'INVALID_CONFIG',
+      `[exportkit] Export type "${type}": ${option} must be a positive integer, got ${value}.`,
+    );
   }
   return value;
 }
 
-function optionalPositive(type: string, option: string, value: number | undefined): number | undefined {
+function optionalPositive(
+  type: string,
+  option: string,
+  value: number | undefined,
+): number | undefined {
   return value === undefined ? undefined : positive(type, option, value);
 }
 
 function gzipLevel(type: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 9) {
-    throw new ExportkitError('INVALID_CONFIG', `[exportkit] Export type "${type}": parts.gzipLevel must be 1 to 9, got ${value}.`);
+    throw new ExportkitError(
+      'INVALID_CONFIG',
+      `[exportkit] Export type "${type}": parts.gzipLevel must be 1 to 9, got ${value}.`,
+    );
   }
   return value;
 }

@@ -1,5 +1,5 @@
-import type { ExportFile, ExportView } from './export-view.js';
 import type { ResolvedExportType } from './export-types.js';
+import type { ExportFile, ExportView } from './export-view.js';
 import type { JobRecord } from './job.js';
 import type { Manifest } from './manifest.js';
 import type { ObjectStore } from './ports/object-store.js';
@@ -20,7 +20,8 @@ export function toView(job: JobRecord): ExportView {
   if (job.requestedBy !== undefined) view.requestedBy = job.requestedBy;
   if (job.startedAt !== undefined) view.startedAt = job.startedAt;
   if (job.finishedAt !== undefined) view.finishedAt = job.finishedAt;
-  if (job.progress && (job.status === 'queued' || job.status === 'running')) view.progress = job.progress;
+  if (job.progress && (job.status === 'queued' || job.status === 'running'))
+    view.progress = job.progress;
   if (job.error && job.status === 'failed') view.error = job.error;
   if (job.result && job.status === 'succeeded') {
     const { manifestKey: _key, ...result } = job.result;
@@ -42,7 +43,10 @@ export async function signPart(
   const fileName = type.definition.downloadName
     ? type.definition.downloadName(job, part.index, extension)
     : `${job.type}-${job.exportId.slice(0, 8)}-part-${part.index}.${extension}`;
-  const url = await store.signedUrl(part.key, { expiresInMs: type.urlTtlMs, downloadName: fileName });
+  const url = await store.signedUrl(part.key, {
+    expiresInMs: type.urlTtlMs,
+    downloadName: fileName,
+  });
   return {
     part: part.index,
     url,

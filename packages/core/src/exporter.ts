@@ -1,13 +1,18 @@
 import { canonicalize } from './canonical-request.js';
+import { type CleanupReport, cleanupExports } from './cleanup.js';
 import { ExportkitError } from './errors.js';
 import { assertExportId, computeExportId } from './export-id.js';
 import type { ExportTypeDefinition } from './export-type.js';
 import { ExportTypeRegistry, type ResolvedExportType } from './export-types.js';
 import type { ExportFile, ExportPage, ExportView, RequestOutcome } from './export-view.js';
 import { signPart, toView } from './export-views.js';
-import { cleanupExports, type CleanupReport } from './cleanup.js';
 import type { JobKey, JobRecord, JobStatus } from './job.js';
-import { guarded, notifyCreated, storeTransition, type TransitionListener } from './job-transition.js';
+import {
+  guarded,
+  notifyCreated,
+  storeTransition,
+  type TransitionListener,
+} from './job-transition.js';
 import { assertTenantId } from './keys.js';
 import type { Manifest } from './manifest.js';
 import { ManifestReader } from './manifest-reader.js';
@@ -98,7 +103,10 @@ export class Exporter {
       const answer = await this.#answerExisting(job, type, request.requestedBy, now);
       if (answer) return answer;
     }
-    throw new ExportkitError('CONFLICT', `Export ${exportId} kept changing while it was requested; try again.`);
+    throw new ExportkitError(
+      'CONFLICT',
+      `Export ${exportId} kept changing while it was requested; try again.`,
+    );
   }
 
   /** The export's status, with one fresh signed URL per part when it has succeeded. */
@@ -120,7 +128,10 @@ export class Exporter {
         ...(options.cursor ? { cursor: options.cursor } : {}),
       }),
     );
-    return { items: page.items.map(toView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return {
+      items: page.items.map(toView),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
   }
 
   /**
@@ -131,9 +142,13 @@ export class Exporter {
     for (let attempt = 0; attempt < 5; attempt++) {
       const job = await this.#get(tenantId, exportId);
       if (job.status !== 'queued' && job.status !== 'running') {
-        throw new ExportkitError('INVALID_TRANSITION', `Export ${exportId} is already ${job.status}; only queued or running exports can be cancelled.`, {
-          details: { status: job.status },
-        });
+        throw new ExportkitError(
+          'INVALID_TRANSITION',
+          `Export ${exportId} is already ${job.status}; only queued or running exports can be cancelled.`,
+          {
+            details: { status: job.status },
+          },
+        );
       }
       const now = this.#clock();
       const cancelled = await storeTransition(
@@ -146,7 +161,10 @@ export class Exporter {
       );
       if (cancelled) return toView(cancelled);
     }
-    throw new ExportkitError('CONFLICT', `Export ${exportId} kept changing while it was cancelled; try again.`);
+    throw new ExportkitError(
+      'CONFLICT',
+      `Export ${exportId} kept changing while it was cancelled; try again.`,
+    );
   }
 
   /** The committed manifest of a succeeded export (parts, checksums, serialization rules). */
@@ -159,11 +177,22 @@ export class Exporter {
     const { job, manifest } = await this.#committed(tenantId, exportId);
     const entry = manifest.parts.find((p) => p.index === part);
     if (!entry) {
-      throw new ExportkitError('PART_NOT_FOUND', `Export ${exportId} has parts 1 to ${manifest.parts.length}; got ${part}.`, {
-        details: { part, parts: manifest.parts.length },
-      });
+      throw new ExportkitError(
+        'PART_NOT_FOUND',
+        `Export ${exportId} has parts 1 to ${manifest.parts.length}; got ${part}.`,
+        {
+          details: { part, parts: manifest.parts.length },
+        },
+      );
     }
-    return signPart(this.#options.store, job, this.#registry.get(job.type), manifest, entry, this.#clock());
+    return signPart(
+      this.#options.store,
+      job,
+      this.#registry.get(job.type),
+      manifest,
+      entry,
+      this.#clock(),
+    );
   }
 
   /**
@@ -172,10 +201,22 @@ export class Exporter {
    */
   cleanup(): Promise<CleanupReport> {
     const { jobStore, store, prefix = 'exports', onTransition } = this.#options;
-    return cleanupExports({ jobStore, store, prefix, registry: this.#registry, now: this.#clock(), ...(onTransition ? { onTransition } : {}) });
+    return cleanupExports({
+      jobStore,
+      store,
+      prefix,
+      registry: this.#registry,
+      now: this.#clock(),
+      ...(onTransition ? { onTransition } : {}),
+    });
   }
 
-  async #answerExisting(job: JobRecord, type: ResolvedExportType, requestedBy: string | undefined, now: Date): Promise<RequestOutcome | undefined> {
+  async #answerExisting(
+    job: JobRecord,
+    type: ResolvedExportType,
+    requestedBy: string | undefined,
+    now: Date,
+  ): Promise<RequestOutcome | undefined> {
     switch (job.status) {
       case 'queued':
       case 'running':
@@ -224,8 +265,19 @@ export class Exporter {
     } catch (error) {
       // Record the failure so the next request starts over instead of waiting on a lost message.
       const now = this.#clock();
-      const failure = { code: 'QUEUE_ERROR', message: 'The export could not be enqueued; request it again.', retryable: true };
-      await storeTransition(this.#options.jobStore, job, 'failed', { error: failure, finishedAt: now.toISOString() }, now, this.#options.onTransition).catch(() => undefined);
+      const failure = {
+        code: 'QUEUE_ERROR',
+        message: 'The export could not be enqueued; request it again.',
+        retryable: true,
+      };
+      await storeTransition(
+        this.#options.jobStore,
+        job,
+        'failed',
+        { error: failure, finishedAt: now.toISOString() },
+        now,
+        this.#options.onTransition,
+      ).catch(() => undefined);
       throw error;
     }
     return { export: toView(job), outcome: 'queued' };
@@ -234,10 +286,17 @@ export class Exporter {
   async #send(job: JobRecord): Promise<void> {
     const { queue } = this.#options;
     try {
-      await queue.send({ exportId: job.exportId, tenantId: job.tenantId }, { dedupId: job.exportId });
+      await queue.send(
+        { exportId: job.exportId, tenantId: job.tenantId },
+        { dedupId: job.exportId },
+      );
     } catch (error) {
       if (error instanceof ExportkitError) throw error;
-      throw new ExportkitError('QUEUE_ERROR', `[exportkit] [${queue.name}] Could not enqueue export ${job.exportId}.`, { cause: error });
+      throw new ExportkitError(
+        'QUEUE_ERROR',
+        `[exportkit] [${queue.name}] Could not enqueue export ${job.exportId}.`,
+        { cause: error },
+      );
     }
   }
 
@@ -247,16 +306,28 @@ export class Exporter {
     const key: JobKey = { tenantId, exportId };
     const { jobStore } = this.#options;
     const job = await guarded(jobStore, () => jobStore.get(key));
-    if (!job) throw new ExportkitError('EXPORT_NOT_FOUND', `No export ${exportId} exists for this tenant.`, { details: { exportId } });
+    if (!job)
+      throw new ExportkitError(
+        'EXPORT_NOT_FOUND',
+        `No export ${exportId} exists for this tenant.`,
+        { details: { exportId } },
+      );
     return job;
   }
 
-  async #committed(tenantId: string, exportId: string): Promise<{ job: JobRecord; manifest: Manifest }> {
+  async #committed(
+    tenantId: string,
+    exportId: string,
+  ): Promise<{ job: JobRecord; manifest: Manifest }> {
     const job = await this.#get(tenantId, exportId);
     if (job.status !== 'succeeded' || !job.result) {
-      throw new ExportkitError('EXPORT_NOT_READY', `Export ${exportId} is ${job.status}; files exist only once it has succeeded.`, {
-        details: { status: job.status },
-      });
+      throw new ExportkitError(
+        'EXPORT_NOT_READY',
+        `Export ${exportId} is ${job.status}; files exist only once it has succeeded.`,
+        {
+          details: { status: job.status },
+        },
+      );
     }
     return { job, manifest: await this.#manifests.read(job.result.manifestKey) };
   }
@@ -267,7 +338,9 @@ export class Exporter {
     const manifest = await this.#manifests.read(job.result.manifestKey);
     const type = this.#registry.get(job.type);
     const now = this.#clock();
-    view.files = await Promise.all(manifest.parts.map((part) => signPart(this.#options.store, job, type, manifest, part, now)));
+    view.files = await Promise.all(
+      manifest.parts.map((part) => signPart(this.#options.store, job, type, manifest, part, now)),
+    );
     return view;
   }
 }

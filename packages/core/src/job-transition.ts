@@ -21,10 +21,15 @@ export async function storeTransition(
 ): Promise<JobRecord | undefined> {
   const next = applyTransition(job, to, patch, now);
   const stored = await guarded(store, () =>
-    store.transition({ tenantId: job.tenantId, exportId: job.exportId }, { status: job.status, fence: job.fence }, next),
+    store.transition(
+      { tenantId: job.tenantId, exportId: job.exportId },
+      { status: job.status, fence: job.fence },
+      next,
+    ),
   );
   if (!stored) return undefined;
-  if (listener && (job.status !== to || patch.fence !== job.fence)) notify(listener, next, job.status);
+  if (listener && (job.status !== to || patch.fence !== job.fence))
+    notify(listener, next, job.status);
   return next;
 }
 
@@ -41,9 +46,13 @@ export async function guarded<T>(store: JobStore, call: () => Promise<T>): Promi
     return await call();
   } catch (error) {
     if (error instanceof ExportkitError) throw error;
-    throw new ExportkitError('JOB_STORE_ERROR', `[exportkit] [${store.name}] The job store failed: ${String(error)}`, {
-      cause: error,
-    });
+    throw new ExportkitError(
+      'JOB_STORE_ERROR',
+      `[exportkit] [${store.name}] The job store failed: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -3,13 +3,25 @@ import type { CanonicalRequest } from './request.js';
 /**
  * Job statuses, frozen. The Postgres adapter mirrors this list in a CHECK constraint.
  */
-export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
+export const jobStatuses = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'expired',
+] as const;
 
 /** One of {@link jobStatuses}. */
 export type JobStatus = (typeof jobStatuses)[number];
 
 /** Statuses a job never leaves on its own (a new `request()` may start a new run). */
-export const finishedStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'expired'];
+export const finishedStatuses: readonly JobStatus[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'expired',
+];
 
 /** Live progress, published by the worker at each heartbeat. */
 export interface JobProgress {

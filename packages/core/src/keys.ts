@@ -8,9 +8,13 @@ import { ExportkitError } from './errors.js';
 export function assertValidKey(key: string, store = 'object-store'): void {
   const problem = keyProblem(key);
   if (problem) {
-    throw new ExportkitError('INVALID_KEY', `[exportkit] [${store}] Invalid object key: ${problem}.`, {
-      details: { key: key.slice(0, 200) },
-    });
+    throw new ExportkitError(
+      'INVALID_KEY',
+      `[exportkit] [${store}] Invalid object key: ${problem}.`,
+      {
+        details: { key: key.slice(0, 200) },
+      },
+    );
   }
 }
 
@@ -28,13 +32,22 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
     throw new ExportkitError(
       'INVALID_TENANT',
       'A tenant id is 1 to 128 characters of letters, digits, ".", "_" or "-", starting with a letter or digit.',
-      { details: { tenantId: typeof tenantId === 'string' ? tenantId.slice(0, 200) : typeof tenantId } },
+      {
+        details: {
+          tenantId: typeof tenantId === 'string' ? tenantId.slice(0, 200) : typeof tenantId,
+        },
+      },
     );
   }
 }
 
 /** Where a run's files live: `{prefix}/{tenant}/{exportId}/{runId}/`. */
-export function runPrefix(prefix: string, tenantId: string, exportId: string, runId: string): string {
+export function runPrefix(
+  prefix: string,
+  tenantId: string,
+  exportId: string,
+  runId: string,
+): string {
   return `${exportPrefix(prefix, tenantId, exportId)}${runId}/`;
 }
 

@@ -26,9 +26,14 @@ export class ManifestReader {
       for await (const chunk of await this.#store.get(key)) chunks.push(chunk);
       manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Manifest;
     } catch (error) {
-      throw new ExportkitError('STORAGE_ERROR', `[exportkit] [${this.#store.name}] Could not read manifest ${key}.`, { cause: error });
+      throw new ExportkitError(
+        'STORAGE_ERROR',
+        `[exportkit] [${this.#store.name}] Could not read manifest ${key}.`,
+        { cause: error },
+      );
     }
-    if (this.#cache.size >= this.#capacity) this.#cache.delete(this.#cache.keys().next().value as string);
+    if (this.#cache.size >= this.#capacity)
+      this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(key, manifest);
     return manifest;
   }

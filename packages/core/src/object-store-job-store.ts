@@ -40,9 +40,14 @@ export class ObjectStoreJobStore implements JobStore {
     return this.#read(this.#key(key));
   }
 
-  async transition(key: JobKey, expected: TransitionExpectation, next: JobRecord): Promise<boolean> {
+  async transition(
+    key: JobKey,
+    expected: TransitionExpectation,
+    next: JobRecord,
+  ): Promise<boolean> {
     const current = await this.get(key);
-    if (!current || current.status !== expected.status || current.fence !== expected.fence) return false;
+    if (!current || current.status !== expected.status || current.fence !== expected.fence)
+      return false;
     await this.#write(next);
     return true;
   }
@@ -50,7 +55,9 @@ export class ObjectStoreJobStore implements JobStore {
   async list(query: ListJobsQuery): Promise<JobPage> {
     const limit = query.limit ?? 50;
     const records: JobRecord[] = [];
-    for await (const info of this.#store.list(query.tenantId ? `${this.#root}${query.tenantId}/` : this.#root)) {
+    for await (const info of this.#store.list(
+      query.tenantId ? `${this.#root}${query.tenantId}/` : this.#root,
+    )) {
       const job = await this.#read(info.key);
       if (job && (!query.status || query.status.includes(job.status))) records.push(job);
     }
@@ -100,10 +107,16 @@ function encodeCursor(job: CursorKey): string {
 
 function decodeCursor(cursor: string): CursorKey {
   try {
-    const [createdAt, exportId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const [createdAt, exportId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string,
+      string,
+    ];
     if (typeof createdAt !== 'string' || typeof exportId !== 'string') throw new Error('shape');
     return { createdAt, exportId };
   } catch {
-    throw new ExportkitError('INVALID_REQUEST', 'The list cursor is malformed; pass the nextCursor of the previous page.');
+    throw new ExportkitError(
+      'INVALID_REQUEST',
+      'The list cursor is malformed; pass the nextCursor of the previous page.',
+    );
   }
 }

@@ -27,12 +27,18 @@ const registry = new ExportTypeRegistry([
       ...filters,
       status: filters.status ? [...filters.status].sort() : undefined,
       lastDays: undefined,
-      from: filters.lastDays ? new Date(now.getTime() - filters.lastDays * 86_400_000).toISOString().slice(0, 10) : undefined,
+      from: filters.lastDays
+        ? new Date(now.getTime() - filters.lastDays * 86_400_000).toISOString().slice(0, 10)
+        : undefined,
     }),
   }),
 ]);
 const now = new Date('2026-01-15T12:00:00Z');
-const base: ExportRequest = { type: 'orders', tenantId: 'acme', filters: { region: 'eu', status: ['open', 'paid'] } };
+const base: ExportRequest = {
+  type: 'orders',
+  tenantId: 'acme',
+  filters: { region: 'eu', status: ['open', 'paid'] },
+};
 
 function idOf(request: ExportRequest, at = now): string {
   return computeExportId(canonicalize(request, registry, at).canonical);
@@ -44,7 +50,11 @@ describe('export id', () => {
   });
 
   it('does not depend on key order', () => {
-    const reordered = { filters: { status: ['open', 'paid'], region: 'eu' }, tenantId: 'acme', type: 'orders' };
+    const reordered = {
+      filters: { status: ['open', 'paid'], region: 'eu' },
+      tenantId: 'acme',
+      type: 'orders',
+    };
     expect(idOf(reordered)).toBe(idOf(base));
   });
 
@@ -54,8 +64,12 @@ describe('export id', () => {
   });
 
   it('fills defaults, so an explicit default is the same export', () => {
-    expect(idOf({ ...base, format: 'csv', compression: 'none', columns: ['id', 'total', 'placedAt'] })).toBe(idOf(base));
-    expect(idOf({ ...base, csv: { delimiter: ',', lineEnding: 'crlf', bom: false, header: true } })).toBe(idOf(base));
+    expect(
+      idOf({ ...base, format: 'csv', compression: 'none', columns: ['id', 'total', 'placedAt'] }),
+    ).toBe(idOf(base));
+    expect(
+      idOf({ ...base, csv: { delimiter: ',', lineEnding: 'crlf', bom: false, header: true } }),
+    ).toBe(idOf(base));
   });
 
   it('changes with every option that changes bytes', () => {
@@ -77,11 +91,26 @@ describe('export id', () => {
   });
 
   it('changes with part sizing and limits of the type', () => {
-    const sized = new ExportTypeRegistry([{ name: 'orders', source, columns: ['id', 'total', 'placedAt'], parts: { maxRowsPerPart: 10 } }]);
-    const plain = new ExportTypeRegistry([{ name: 'orders', source, columns: ['id', 'total', 'placedAt'] }]);
-    const limited = new ExportTypeRegistry([{ name: 'orders', source, columns: ['id', 'total', 'placedAt'], limits: { maxRows: 5 } }]);
-    const bumped = new ExportTypeRegistry([{ name: 'orders', source, columns: ['id', 'total', 'placedAt'], version: '2' }]);
-    const ids = [sized, plain, limited, bumped].map((r) => computeExportId(canonicalize(base, r, now).canonical));
+    const sized = new ExportTypeRegistry([
+      {
+        name: 'orders',
+        source,
+        columns: ['id', 'total', 'placedAt'],
+        parts: { maxRowsPerPart: 10 },
+      },
+    ]);
+    const plain = new ExportTypeRegistry([
+      { name: 'orders', source, columns: ['id', 'total', 'placedAt'] },
+    ]);
+    const limited = new ExportTypeRegistry([
+      { name: 'orders', source, columns: ['id', 'total', 'placedAt'], limits: { maxRows: 5 } },
+    ]);
+    const bumped = new ExportTypeRegistry([
+      { name: 'orders', source, columns: ['id', 'total', 'placedAt'], version: '2' },
+    ]);
+    const ids = [sized, plain, limited, bumped].map((r) =>
+      computeExportId(canonicalize(base, r, now).canonical),
+    );
     expect(new Set(ids).size).toBe(4);
   });
 
@@ -104,14 +133,32 @@ describe('export id', () => {
 
   it('hashes exactly the canonical request', () => {
     const { canonical } = canonicalize(base, registry, now);
-    const expected: Partial<CanonicalRequest> = { schemaVersion: 1, type: 'orders', typeVersion: '1', tenantId: 'acme', format: 'csv', compression: 'none' };
+    const expected: Partial<CanonicalRequest> = {
+      schemaVersion: 1,
+      type: 'orders',
+      typeVersion: '1',
+      tenantId: 'acme',
+      format: 'csv',
+      compression: 'none',
+    };
     expect(canonical).toMatchObject(expected);
     expect(canonical).not.toHaveProperty('requestedBy');
   });
 
   it('rejects ids that are not 64 lowercase hex characters', () => {
-    for (const bad of ['', 'abc', 'A'.repeat(64), `${'a'.repeat(63)}g`, `${'a'.repeat(64)}0`, '../etc/passwd', 42, undefined]) {
-      expect(() => assertExportId(bad)).toThrow(expect.objectContaining({ code: 'INVALID_EXPORT_ID' }));
+    for (const bad of [
+      '',
+      'abc',
+      'A'.repeat(64),
+      `${'a'.repeat(63)}g`,
+      `${'a'.repeat(64)}0`,
+      '../etc/passwd',
+      42,
+      undefined,
+    ]) {
+      expect(() => assertExportId(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_EXPORT_ID' }),
+      );
     }
     expect(() => assertExportId('a'.repeat(64))).not.toThrow();
   });
@@ -149,18 +196,26 @@ describe('canonicalize rejects malformed requests with typed errors', () => {
         source,
         columns: ['id'],
         parseFilters: (input: unknown) => {
-          if (typeof (input as { from?: unknown }).from !== 'string') throw new Error('`from` must be a date string');
+          if (typeof (input as { from?: unknown }).from !== 'string')
+            throw new Error('`from` must be a date string');
           return input as { from: string };
         },
       }),
     ]);
-    expect(() => canonicalize({ type: 'strict', tenantId: 'acme', filters: {} }, strict, now)).toThrow(
-      expect.objectContaining({ code: 'INVALID_FILTERS', message: expect.stringContaining('`from` must be a date string') }),
+    expect(() =>
+      canonicalize({ type: 'strict', tenantId: 'acme', filters: {} }, strict, now),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_FILTERS',
+        message: expect.stringContaining('`from` must be a date string'),
+      }),
     );
   });
 
   it('caps parts at 1,048,575 rows for the spreadsheet profile', () => {
-    const big = new ExportTypeRegistry([{ name: 'orders', source, columns: ['id'], parts: { maxRowsPerPart: 5_000_000 } }]);
+    const big = new ExportTypeRegistry([
+      { name: 'orders', source, columns: ['id'], parts: { maxRowsPerPart: 5_000_000 } },
+    ]);
     const { canonical } = canonicalize({ ...base, csv: { profile: 'spreadsheet' } }, big, now);
     expect(canonical.output.maxRowsPerPart).toBe(1_048_575);
     expect(canonicalize(base, big, now).canonical.output.maxRowsPerPart).toBe(5_000_000);

@@ -1,19 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { assertTenantId, assertValidKey, assertValidPrefix, exportPrefix, runPrefix } from '../src/index.js';
+import {
+  assertTenantId,
+  assertValidKey,
+  assertValidPrefix,
+  exportPrefix,
+  runPrefix,
+} from '../src/index.js';
 
 describe('object keys', () => {
-  it.each(['', '/abs', 'a/../b', '..', 'a/./b', 'a\\b', 'a\0b', 'a//b', 'a/', 'x'.repeat(1025)])('rejects %j', (key) => {
-    expect(() => assertValidKey(key)).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
-  });
+  it.each(['', '/abs', 'a/../b', '..', 'a/./b', 'a\\b', 'a\0b', 'a//b', 'a/', 'x'.repeat(1025)])(
+    'rejects %j',
+    (key) => {
+      expect(() => assertValidKey(key)).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+    },
+  );
 
-  it.each(['a', 'a/b.csv', 'exports/acme/abc/run-1/part-00001.csv.gz', 'ünï/✓'])('accepts %j', (key) => {
-    expect(() => assertValidKey(key)).not.toThrow();
-  });
+  it.each(['a', 'a/b.csv', 'exports/acme/abc/run-1/part-00001.csv.gz', 'ünï/✓'])(
+    'accepts %j',
+    (key) => {
+      expect(() => assertValidKey(key)).not.toThrow();
+    },
+  );
 
   it('accepts an empty or slash-terminated prefix but no traversal', () => {
     expect(() => assertValidPrefix('')).not.toThrow();
     expect(() => assertValidPrefix('a/b/')).not.toThrow();
-    expect(() => assertValidPrefix('a/../')).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+    expect(() => assertValidPrefix('a/../')).toThrow(
+      expect.objectContaining({ code: 'INVALID_KEY' }),
+    );
   });
 
   it('lays out runs under tenant and export id', () => {
@@ -21,7 +35,12 @@ describe('object keys', () => {
     expect(runPrefix('', 'acme', 'e', 'run-1')).toBe('acme/e/run-1/');
   });
 
-  it.each(['', '../x', 'a/b', '_jobs', '-x', 'a..b', 'x'.repeat(129), 7])('rejects tenant %j', (tenant) => {
-    expect(() => assertTenantId(tenant)).toThrow(expect.objectContaining({ code: 'INVALID_TENANT' }));
-  });
+  it.each(['', '../x', 'a/b', '_jobs', '-x', 'a..b', 'x'.repeat(129), 7])(
+    'rejects tenant %j',
+    (tenant) => {
+      expect(() => assertTenantId(tenant)).toThrow(
+        expect.objectContaining({ code: 'INVALID_TENANT' }),
+      );
+    },
+  );
 });

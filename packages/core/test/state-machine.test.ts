@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyTransition, canTransition, type JobRecord, jobStatuses, transitions } from '../src/index.js';
+import {
+  applyTransition,
+  canTransition,
+  type JobRecord,
+  jobStatuses,
+  transitions,
+} from '../src/index.js';
 
 const job: JobRecord = {
   exportId: 'a'.repeat(64),
@@ -25,7 +31,9 @@ describe('state machine', () => {
           allowed++;
           expect(attempt()).toMatchObject({ status: to, updatedAt: now.toISOString() });
         } else {
-          expect(attempt, `${from} → ${to}`).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+          expect(attempt, `${from} → ${to}`).toThrow(
+            expect.objectContaining({ code: 'INVALID_TRANSITION' }),
+          );
         }
       }
     }
@@ -45,7 +53,8 @@ describe('state machine', () => {
   });
 
   it('never lets a finished export be cancelled', () => {
-    for (const from of ['succeeded', 'failed', 'cancelled', 'expired'] as const) expect(canTransition(from, 'cancelled')).toBe(false);
+    for (const from of ['succeeded', 'failed', 'cancelled', 'expired'] as const)
+      expect(canTransition(from, 'cancelled')).toBe(false);
   });
 
   it('returns a new record and leaves the input untouched', () => {

@@ -105,6 +105,8 @@ export class CsvRowScanner {
     const head = this.#bytes(chunk, from, aligned);
     if (head !== -1) return head;
     const words = (length - aligned) >>> 2;
+    // A short chunk may end before the aligned offset; an empty view must still be aligned.
+    if (words === 0) return this.#bytes(chunk, aligned, length);
     const view = new Int32Array(chunk.buffer, offset + aligned, words);
     const ends = this.#ends;
     const maxRows = this.#maxRows;

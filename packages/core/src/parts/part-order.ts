@@ -23,11 +23,16 @@ export function sortPartKeys(keys: readonly string[]): string[] {
 }
 
 /** Every object under `prefix` whose key names a part (or is the unsuffixed first part), in part order. */
-export async function listParts(store: ObjectStore, prefix: string, baseName?: string): Promise<ObjectInfo[]> {
+export async function listParts(
+  store: ObjectStore,
+  prefix: string,
+  baseName?: string,
+): Promise<ObjectInfo[]> {
   const found: ObjectInfo[] = [];
   for await (const info of store.list(prefix)) {
     const name = info.key.slice(info.key.lastIndexOf('/') + 1);
-    const isPart = partNumber(info.key) !== undefined || (baseName !== undefined && name === baseName);
+    const isPart =
+      partNumber(info.key) !== undefined || (baseName !== undefined && name === baseName);
     if (isPart) found.push(info);
   }
   const order = new Map(sortPartKeys(found.map((f) => f.key)).map((key, index) => [key, index]));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type Writable, pipeline } from 'node:stream';
+import { PassThrough, pipeline, Transform, type Writable } from 'node:stream';
 import { asStorageError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { createGzipStream } from '../writers/gzip-stream.js';
@@ -56,7 +56,8 @@ export class PartUpload {
       },
     });
     const body = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const compress = options.gzipLevel === undefined ? undefined : createGzipStream(options.gzipLevel);
+    const compress =
+      options.gzipLevel === undefined ? undefined : createGzipStream(options.gzipLevel);
     this.#input = compress ?? counter;
     const fail = (error: unknown) => {
       this.#failure ??= error;
@@ -140,7 +141,9 @@ export class PartUpload {
     const total = this.#piecesBytes;
     this.#pieces = [];
     this.#piecesBytes = 0;
-    return this.#write(pieces.length === 1 ? (pieces[0] as Uint8Array) : Buffer.concat(pieces, total));
+    return this.#write(
+      pieces.length === 1 ? (pieces[0] as Uint8Array) : Buffer.concat(pieces, total),
+    );
   }
 
   #write(bytes: Uint8Array): boolean {

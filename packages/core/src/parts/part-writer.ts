@@ -115,7 +115,8 @@ export class PartWriter {
   }
 
   #open(): PartUpload {
-    const { runPrefix, extension, store, contentType, gzipLevel, signal, partStart } = this.#options;
+    const { runPrefix, extension, store, contentType, gzipLevel, signal, partStart } =
+      this.#options;
     const index = this.parts.length + 1;
     const part = new PartUpload({
       store,

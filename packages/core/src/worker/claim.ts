@@ -27,11 +27,19 @@ export async function claimJob(
     const job = await store.get(key);
     if (!job) return { kind: 'skip', reason: 'no such job' };
     const at = now();
-    if (job.status === 'running' && job.leaseExpiresAt && Date.parse(job.leaseExpiresAt) > at.getTime()) {
+    if (
+      job.status === 'running' &&
+      job.leaseExpiresAt &&
+      Date.parse(job.leaseExpiresAt) > at.getTime()
+    ) {
       // A small margin so the retry lands after the lease, not just before it.
-      return { kind: 'deferred', retryAfterMs: Date.parse(job.leaseExpiresAt) - at.getTime() + 1_000 };
+      return {
+        kind: 'deferred',
+        retryAfterMs: Date.parse(job.leaseExpiresAt) - at.getTime() + 1_000,
+      };
     }
-    if (job.status !== 'queued' && job.status !== 'running') return { kind: 'skip', reason: `job is ${job.status}` };
+    if (job.status !== 'queued' && job.status !== 'running')
+      return { kind: 'skip', reason: `job is ${job.status}` };
     const runId = `run-${at.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
     const fence = randomUUID();
     const claimed = await storeTransition(

@@ -1,7 +1,7 @@
+import { ExportkitError, isExportkitError } from '../errors.js';
 import { assertExportId } from '../export-id.js';
 import type { ExportTypeDefinition } from '../export-type.js';
 import { ExportTypeRegistry } from '../export-types.js';
-import { ExportkitError, isExportkitError } from '../errors.js';
 import type { JobProgress, JobRecord } from '../job.js';
 import { storeTransition, type TransitionListener } from '../job-transition.js';
 import { assertTenantId } from '../keys.js';
@@ -11,7 +11,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import type { JobMessage, Queue, ReceivedMessage } from '../ports/queue.js';
 import { claimJob } from './claim.js';
 import { checkOwnership, Heartbeat } from './heartbeat.js';
-import { runLoop, type RunOptions } from './run-loop.js';
+import { type RunOptions, runLoop } from './run-loop.js';
 import { writeExport } from './write-export.js';
 
 /** Options for {@link ExportWorker}. */
@@ -66,7 +66,17 @@ export interface ExecuteOptions {
  */
 export class ExportWorker {
   readonly #registry: ExportTypeRegistry;
-  readonly #options: Required<Pick<ExportWorkerOptions, 'prefix' | 'leaseMs' | 'heartbeatMs' | 'maxAttempts' | 'progressIntervalMs' | 'shutdownTimeoutMs'>> &
+  readonly #options: Required<
+    Pick<
+      ExportWorkerOptions,
+      | 'prefix'
+      | 'leaseMs'
+      | 'heartbeatMs'
+      | 'maxAttempts'
+      | 'progressIntervalMs'
+      | 'shutdownTimeoutMs'
+    >
+  > &
     ExportWorkerOptions;
   readonly #logger: Logger;
   readonly #clock: () => Date;
@@ -138,12 +148,17 @@ export class ExportWorker {
     });
   }
 
-  async #run(job: JobRecord & { runId: string; fence: string }, options: ExecuteOptions): Promise<ExecuteOutcome> {
+  async #run(
+    job: JobRecord & { runId: string; fence: string },
+    options: ExecuteOptions,
+  ): Promise<ExecuteOutcome> {
     const { jobStore, store, prefix, leaseMs, heartbeatMs, onTransition } = this.#options;
     const type = this.#registry.get(job.type);
     const controller = new AbortController();
     const stopOnShutdown = () =>
-      controller.abort(new ExportkitError('CANCELLED', 'The worker is shutting down.', { retryable: true }));
+      controller.abort(
+        new ExportkitError('CANCELLED', 'The worker is shutting down.', { retryable: true }),
+      );
     options.signal?.addEventListener('abort', stopOnShutdown, { once: true });
     const heartbeat = new Heartbeat({
       store: jobStore,
@@ -185,7 +200,13 @@ export class ExportWorker {
         jobStore,
         heartbeat.job,
         'succeeded',
-        { result, finishedAt: now.toISOString(), leaseExpiresAt: undefined, progress: heartbeat.progress(), error: undefined },
+        {
+          result,
+          finishedAt: now.toISOString(),
+          leaseExpiresAt: undefined,
+          progress: heartbeat.progress(),
+          error: undefined,
+        },
         now,
         onTransition,
       );
@@ -193,7 +214,10 @@ export class ExportWorker {
       return this.#lostCommit(job);
     } catch (error) {
       await heartbeat.stop();
-      return this.#failed(heartbeat.job, controller.signal.aborted ? controller.signal.reason : error);
+      return this.#failed(
+        heartbeat.job,
+        controller.signal.aborted ? controller.signal.reason : error,
+      );
     } finally {
       clearInterval(progressTimer);
       options.signal?.removeEventListener('abort', stopOnShutdown);
@@ -212,7 +236,11 @@ export class ExportWorker {
     const failure = asFailure(error);
     const now = this.#clock();
     if (failure.retryable && job.attempts < maxAttempts) {
-      this.#logger.warn('Export run failed; it will be retried.', { exportId: job.exportId, attempt: job.attempts, error: failure.message });
+      this.#logger.warn('Export run failed; it will be retried.', {
+        exportId: job.exportId,
+        attempt: job.attempts,
+        error: failure.message,
+      });
       await this.#releaseLease(job);
       throw failure;
     }
@@ -220,7 +248,11 @@ export class ExportWorker {
       jobStore,
       job,
       'failed',
-      { error: { code: failure.code, message: failure.message, retryable: failure.retryable }, finishedAt: now.toISOString(), leaseExpiresAt: undefined },
+      {
+        error: { code: failure.code, message: failure.message, retryable: failure.retryable },
+        finishedAt: now.toISOString(),
+        leaseExpiresAt: undefined,
+      },
       now,
       onTransition,
     );
@@ -231,24 +263,46 @@ export class ExportWorker {
 
   /** The commit's compare-and-set lost: the job was cancelled, or another worker took over. */
   async #lostCommit(job: JobRecord): Promise<ExecuteOutcome> {
-    const fresh = await this.#options.jobStore.get({ tenantId: job.tenantId, exportId: job.exportId });
+    const fresh = await this.#options.jobStore.get({
+      tenantId: job.tenantId,
+      exportId: job.exportId,
+    });
     if (fresh?.status === 'cancelled') return { outcome: 'cancelled' };
-    this.#logger.warn('Stale worker: another run owns this export; nothing committed.', { exportId: job.exportId, runId: job.runId });
+    this.#logger.warn('Stale worker: another run owns this export; nothing committed.', {
+      exportId: job.exportId,
+      runId: job.runId,
+    });
     return { outcome: 'skipped' };
   }
 
   async #releaseLease(job: JobRecord): Promise<void> {
     const now = this.#clock();
-    await storeTransition(this.#options.jobStore, job, 'running', { leaseExpiresAt: now.toISOString() }, now).catch(() => undefined);
+    await storeTransition(
+      this.#options.jobStore,
+      job,
+      'running',
+      { leaseExpiresAt: now.toISOString() },
+      now,
+    ).catch(() => undefined);
   }
 
-  async #estimate(job: JobRecord, source: ExportTypeDefinition['source']): Promise<number | undefined> {
+  async #estimate(
+    job: JobRecord,
+    source: ExportTypeDefinition['source'],
+  ): Promise<number | undefined> {
     if (!source.estimateRows) return undefined;
     try {
-      const query = { tenantId: job.tenantId, type: job.type, filters: job.request.filters, columns: job.request.columns };
+      const query = {
+        tenantId: job.tenantId,
+        type: job.type,
+        filters: job.request.filters,
+        columns: job.request.columns,
+      };
       return await source.estimateRows(query);
     } catch (error) {
-      this.#logger.warn('estimateRows failed; progress will have no ETA.', { error: String(error) });
+      this.#logger.warn('estimateRows failed; progress will have no ETA.', {
+        error: String(error),
+      });
       return undefined;
     }
   }
@@ -256,7 +310,10 @@ export class ExportWorker {
   #reportProgress(heartbeat: Heartbeat): NodeJS.Timeout | undefined {
     const { onProgress, progressIntervalMs } = this.#options;
     if (!onProgress) return undefined;
-    const timer = setInterval(() => onProgress({ job: heartbeat.job, progress: heartbeat.progress() }), progressIntervalMs);
+    const timer = setInterval(
+      () => onProgress({ job: heartbeat.job, progress: heartbeat.progress() }),
+      progressIntervalMs,
+    );
     timer.unref();
     return timer;
   }
@@ -268,7 +325,11 @@ function parseMessage(body: unknown): { tenantId: string; exportId: string } {
     assertExportId(message.exportId);
     assertTenantId(message.tenantId);
   } catch (error) {
-    throw new ExportkitError('INVALID_REQUEST', `[exportkit] [worker] Malformed job message: ${(error as Error).message}`, { cause: error });
+    throw new ExportkitError(
+      'INVALID_REQUEST',
+      `[exportkit] [worker] Malformed job message: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return { tenantId: message.tenantId, exportId: message.exportId };
 }
@@ -276,5 +337,7 @@ function parseMessage(body: unknown): { tenantId: string; exportId: string } {
 function asFailure(error: unknown): ExportkitError {
   if (error instanceof ExportkitError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ExportkitError('SOURCE_ERROR', `Reading or writing rows failed: ${message}`, { cause: error });
+  return new ExportkitError('SOURCE_ERROR', `Reading or writing rows failed: ${message}`, {
+    cause: error,
+  });
 }

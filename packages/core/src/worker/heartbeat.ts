@@ -78,7 +78,8 @@ export class Heartbeat {
       const elapsed = now.getTime() - this.#startedAt;
       snapshot.estimatedRows = estimatedRows;
       snapshot.fraction = Math.min(rows / estimatedRows, 0.99);
-      if (rows > 0) snapshot.etaMs = Math.max(0, Math.round((elapsed / rows) * (estimatedRows - rows)));
+      if (rows > 0)
+        snapshot.etaMs = Math.max(0, Math.round((elapsed / rows) * (estimatedRows - rows)));
     }
     return snapshot;
   }
@@ -88,11 +89,16 @@ export class Heartbeat {
     try {
       await extendLease?.(leaseMs);
     } catch (error) {
-      logger.warn('Could not extend the queue lease; the message may be redelivered.', { error: String(error) });
+      logger.warn('Could not extend the queue lease; the message may be redelivered.', {
+        error: String(error),
+      });
     }
     const now = clock();
     try {
-      const patch = { leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString(), progress: this.progress() };
+      const patch = {
+        leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString(),
+        progress: this.progress(),
+      };
       const stored = await storeTransition(store, this.#job, 'running', patch, now);
       if (stored) {
         this.#job = stored;
@@ -103,7 +109,10 @@ export class Heartbeat {
       else if (fresh) this.#job = fresh;
     } catch (error) {
       // The store may be back at the next beat; until the lease lapses nobody else claims the job.
-      logger.warn('Heartbeat could not reach the job store.', { exportId: this.#job.exportId, error: String(error) });
+      logger.warn('Heartbeat could not reach the job store.', {
+        exportId: this.#job.exportId,
+        error: String(error),
+      });
     }
   }
 }
@@ -121,7 +130,12 @@ export async function checkOwnership(
     return { lost: new ExportkitError('CANCELLED', `Export ${job.exportId} was cancelled.`) };
   }
   if (fresh.fence !== job.fence || fresh.status !== 'running') {
-    return { lost: new ExportkitError('STALE_FENCE', `Export ${job.exportId} was taken over by another worker.`) };
+    return {
+      lost: new ExportkitError(
+        'STALE_FENCE',
+        `Export ${job.exportId} was taken over by another worker.`,
+      ),
+    };
   }
   return { fresh };
 }

@@ -22,7 +22,8 @@ export class RunLimits {
   check(rowsWritten: number, bytesWritten: number, nextRowBytes: number): Truncation | undefined {
     const { maxRows, maxBytes } = this.#type;
     if (maxRows !== undefined && rowsWritten >= maxRows) return this.#hit('maxRows', maxRows);
-    if (maxBytes !== undefined && bytesWritten + nextRowBytes > maxBytes) return this.#hit('maxBytes', maxBytes);
+    if (maxBytes !== undefined && bytesWritten + nextRowBytes > maxBytes)
+      return this.#hit('maxBytes', maxBytes);
     return undefined;
   }
 

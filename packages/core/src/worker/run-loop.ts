@@ -23,7 +23,11 @@ interface MessageProcessor {
 }
 
 /** The polling loop behind `ExportWorker.run`, with graceful shutdown. */
-export async function runLoop(worker: MessageProcessor, queue: Queue, settings: LoopSettings): Promise<void> {
+export async function runLoop(
+  worker: MessageProcessor,
+  queue: Queue,
+  settings: LoopSettings,
+): Promise<void> {
   const { concurrency = 1, signal, pollWaitMs = 1_000, leaseMs, logger } = settings;
   const release = new AbortController();
   const inFlight = new Set<Promise<void>>();
@@ -44,7 +48,10 @@ export async function runLoop(worker: MessageProcessor, queue: Queue, settings: 
       failures = 0;
     } catch (error) {
       failures++;
-      logger.error('Could not receive from the queue; retrying.', { queue: queue.name, error: String(error) });
+      logger.error('Could not receive from the queue; retrying.', {
+        queue: queue.name,
+        error: String(error),
+      });
       await sleep(Math.min(500 * 2 ** failures, 30_000), signal);
       continue;
     }
@@ -53,7 +60,11 @@ export async function runLoop(worker: MessageProcessor, queue: Queue, settings: 
         .processMessage(message, release.signal)
         .then(
           () => {},
-          (error: unknown) => logger.error('Export run failed and will be redelivered.', { ...message.body, error: String(error) }),
+          (error: unknown) =>
+            logger.error('Export run failed and will be redelivered.', {
+              ...message.body,
+              error: String(error),
+            }),
         )
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -62,9 +73,13 @@ export async function runLoop(worker: MessageProcessor, queue: Queue, settings: 
   if (inFlight.size === 0) return;
   logger.info('Stopping: waiting for exports in flight.', { count: inFlight.size });
   const drained = Promise.all(inFlight).then(() => true);
-  const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), settings.shutdownTimeoutMs).unref());
+  const timedOut = new Promise<false>((resolve) =>
+    setTimeout(() => resolve(false), settings.shutdownTimeoutMs).unref(),
+  );
   if (!(await Promise.race([drained, timedOut]))) {
-    logger.warn('Shutdown timeout: releasing unfinished exports for redelivery.', { count: inFlight.size });
+    logger.warn('Shutdown timeout: releasing unfinished exports for redelivery.', {
+      count: inFlight.size,
+    });
     release.abort();
     await Promise.all(inFlight);
   }

@@ -1,6 +1,6 @@
+import { csvRowScanner } from '../parts/csv-row-scanner.js';
 import type { PartWriter } from '../parts/part-writer.js';
 import type { EncodedStream } from '../ports/row-source.js';
-import { csvRowScanner } from '../parts/csv-row-scanner.js';
 import type { RunLimits, Truncation } from './limits.js';
 
 /**
@@ -40,7 +40,11 @@ export async function writeEncoded(
   return tail ? writeRow(out, limits, tail) : undefined;
 }
 
-async function writeRow(out: PartWriter, limits: RunLimits, row: Uint8Array): Promise<Truncation | undefined> {
+async function writeRow(
+  out: PartWriter,
+  limits: RunLimits,
+  row: Uint8Array,
+): Promise<Truncation | undefined> {
   const limit = limits.check(out.rows, out.bytes, row.length);
   if (limit) return limit;
   if (!out.fits(row.length)) await out.closePart();

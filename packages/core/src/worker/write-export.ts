@@ -6,7 +6,12 @@ import type { Manifest } from '../manifest.js';
 import { PartWriter } from '../parts/part-writer.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { Column } from '../ports/row-source.js';
-import { contentType, createRowEncoder, fileExtension, serializationRules } from '../writers/index.js';
+import {
+  contentType,
+  createRowEncoder,
+  fileExtension,
+  serializationRules,
+} from '../writers/index.js';
 import { RunLimits, type Truncation } from './limits.js';
 import { writeEncoded } from './write-encoded.js';
 import { writeRows } from './write-rows.js';
@@ -29,7 +34,9 @@ export interface WriteExportOptions {
  * manifest there: the commit point. Returns the manifest and its key. On any error the part in
  * progress is abandoned, and parts already written stay invisible (no manifest names them).
  */
-export async function writeExport(options: WriteExportOptions): Promise<{ manifest: Manifest; manifestKey: string }> {
+export async function writeExport(
+  options: WriteExportOptions,
+): Promise<{ manifest: Manifest; manifestKey: string }> {
   const { job, type, store, signal } = options;
   const request = job.request;
   const startedAt = new Date();
@@ -43,9 +50,17 @@ export async function writeExport(options: WriteExportOptions): Promise<{ manife
   };
   const csv = request.csv;
   const source = type.definition.source;
-  const canEncode = csv !== undefined && csv.profile === 'rfc4180' && !type.definition.transform && source.openEncoded;
+  const canEncode =
+    csv !== undefined &&
+    csv.profile === 'rfc4180' &&
+    !type.definition.transform &&
+    source.openEncoded;
   const encoded = canEncode
-    ? await source.openEncoded?.(query, { format: 'csv', csv: { delimiter: csv.delimiter, lineEnding: csv.lineEnding }, signal })
+    ? await source.openEncoded?.(query, {
+        format: 'csv',
+        csv: { delimiter: csv.delimiter, lineEnding: csv.lineEnding },
+        signal,
+      })
     : undefined;
   const rows = encoded ? undefined : await source.open(query, { signal });
   const columns = (encoded ?? rows)?.columns ?? [];
@@ -70,17 +85,34 @@ export async function writeExport(options: WriteExportOptions): Promise<{ manife
   try {
     truncated = encoded
       ? await writeEncoded(encoded, out, limits, signal)
-      : await writeRows(rows as NonNullable<typeof rows>, encoder, out, limits, signal, type.definition.transform);
+      : await writeRows(
+          rows as NonNullable<typeof rows>,
+          encoder,
+          out,
+          limits,
+          signal,
+          type.definition.transform,
+        );
     await out.finish();
   } catch (error) {
     await out.abort(error);
     throw error;
   }
   await options.beforeManifest();
-  const manifest = buildManifest(options, columns, out, startedAt, truncated, encoded ? 'encoded' : 'rows');
+  const manifest = buildManifest(
+    options,
+    columns,
+    out,
+    startedAt,
+    truncated,
+    encoded ? 'encoded' : 'rows',
+  );
   const manifestKey = `${prefix}manifest.json`;
   await store
-    .put(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, { contentType: 'application/json', signal })
+    .put(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, {
+      contentType: 'application/json',
+      signal,
+    })
     .catch((error: unknown) => {
       throw asStorageError(store.name, `store manifest ${manifestKey}`, error);
     });

@@ -1,0 +1,40 @@
+import type { Column } from '@exportkit/core';
+
+/** The 10 mixed columns every benchmark exports. */
+export const benchColumns: Column[] = [
+  { name: 'id', type: 'number' },
+  { name: 'account', type: 'string' },
+  { name: 'title', type: 'string' },
+  { name: 'amount', type: 'decimal' },
+  { name: 'ratio', type: 'number' },
+  { name: 'created_at', type: 'date' },
+  { name: 'active', type: 'boolean' },
+  { name: 'counter', type: 'bigint' },
+  { name: 'note', type: 'string' },
+  { name: 'city', type: 'string' },
+];
+
+const titles = ['plain title', 'has, comma', 'has "quotes"', 'multi\nline', 'ünïcødé ✓ 日本', 'trailing space '];
+const cities = ['Berlin', 'São Paulo', 'Lagos', 'Tōkyō', 'New York', 'Zürich'];
+const start = Date.UTC(2026, 0, 1);
+
+/** Row `i` of the benchmark dataset: deterministic, cheap to make, varied enough to need quoting. */
+export function benchRow(i: number): unknown[] {
+  return [
+    i,
+    `acct-${(i * 2654435761) % 1_000_003}`,
+    titles[i % titles.length],
+    `${i % 100_000}.${String(i % 100).padStart(2, '0')}`,
+    (i % 1000) / 7,
+    new Date(start + i * 1000),
+    i % 2 === 0,
+    BigInt(i) * 1_000_003n,
+    i % 5 === 0 ? null : `note ${i}`,
+    cities[i % cities.length],
+  ];
+}
+
+/** `count` rows, generated lazily so the dataset itself takes no memory. */
+export function* benchRows(count: number): Generator<unknown[]> {
+  for (let i = 1; i <= count; i++) yield benchRow(i);
+}
