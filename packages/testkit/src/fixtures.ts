@@ -1,4 +1,11 @@
-import type { JobMessage, JobStore, ObjectStore, Queue, RowSource, SourceQuery } from '@exportkit/core';
+import type {
+  JobMessage,
+  JobStore,
+  ObjectStore,
+  Queue,
+  RowSource,
+  SourceQuery,
+} from '@exportkit/core';
 
 /** A fresh adapter for one test, and how to tear it down. */
 export interface Fixture {
@@ -45,6 +52,12 @@ export interface RowSourceFixture extends Fixture {
   query: SourceQuery;
   /** A query that yields no rows. */
   emptyQuery: SourceQuery;
+  /**
+   * How many resources (connections checked out, cursors, open reads) the source holds right
+   * now. When present, the suite checks it returns to its starting value after every read,
+   * including reads ended early by `break` or by aborting.
+   */
+  openResources?(): Promise<number>;
 }
 
 /**
@@ -60,11 +73,25 @@ export interface ConformanceDataset {
 
 /** Builds the dataset with `rowCount` rows (the suite asks for 2,500: several batches). */
 export function conformanceDataset(rowCount: number): ConformanceDataset {
-  const names = ['plain', 'has,comma', 'has "quote"', 'line\nbreak', 'crlf\r\nbreak', 'ünïcødé ✓', '', ' padded '];
+  const names = [
+    'plain',
+    'has,comma',
+    'has "quote"',
+    'line\nbreak',
+    'crlf\r\nbreak',
+    'ünïcødé ✓',
+    '',
+    ' padded ',
+  ];
   const rows: [number, string, string, boolean | null][] = [];
   for (let id = 1; id <= rowCount; id++) {
     const active = id % 3 === 0 ? null : id % 3 === 1;
-    rows.push([id, `${names[id % names.length]}-${id}`, `${id}.${String(id % 100).padStart(2, '0')}`, active]);
+    rows.push([
+      id,
+      `${names[id % names.length]}-${id}`,
+      `${id}.${String(id % 100).padStart(2, '0')}`,
+      active,
+    ]);
   }
   return { columns: ['id', 'name', 'amount', 'active'], rows };
 }
