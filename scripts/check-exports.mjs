@@ -11,11 +11,13 @@ for (const name of readdirSync(root)) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const named = new Set([pkg.main, pkg.module, pkg.types, ...targets(pkg.exports)].filter(Boolean));
   for (const file of named) {
-    if (!existsSync(join(dir, file))) problems.push(`${pkg.name}: exports names ${file}, which the build did not produce`);
+    if (!existsSync(join(dir, file)))
+      problems.push(`${pkg.name}: exports names ${file}, which the build did not produce`);
   }
   const built = existsSync(join(dir, 'dist')) ? readdirSync(join(dir, 'dist')) : [];
   for (const file of built.filter((f) => /\.(c?js|d\.c?ts)$/.test(f) && !f.startsWith('chunk-'))) {
-    if (!named.has(`./dist/${file}`)) problems.push(`${pkg.name}: dist/${file} is built but not in the exports map`);
+    if (!named.has(`./dist/${file}`))
+      problems.push(`${pkg.name}: dist/${file} is built but not in the exports map`);
   }
 }
 

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ExportFormat, Exporter, ExportWorker } from '@exportkit/core';
+import { Exporter, type ExportFormat, ExportWorker } from '@exportkit/core';
 import { createDownloadHandler, LocalDiskObjectStore } from '@exportkit/local-disk';
 import { MemoryJobStore, MemoryQueue } from '@exportkit/memory';
 import { ordersExport } from './orders.js';
@@ -37,7 +37,14 @@ const queue = new MemoryQueue();
 const types = [ordersExport(Number(args.rows))];
 
 const exporter = new Exporter({ jobStore, queue, store, types });
-const worker = new ExportWorker({ jobStore, queue, store, types, progressIntervalMs: 100, onProgress: ({ progress }) => drawProgress(progress) });
+const worker = new ExportWorker({
+  jobStore,
+  queue,
+  store,
+  types,
+  progressIntervalMs: 100,
+  onProgress: ({ progress }) => drawProgress(progress),
+});
 const stopWorker = new AbortController();
 const workerStopped = worker.run({ concurrency: 2, signal: stopWorker.signal, pollWaitMs: 200 });
 
@@ -50,7 +57,9 @@ const request = {
   compression: args.gzip ? ('gzip' as const) : ('none' as const),
 };
 
-console.log(`exportkit demo: ${Number(args.rows).toLocaleString('en-US')} rows as ${request.format}${args.gzip ? '.gz' : ''} into ${resolve(args.dir)}\n`);
+console.log(
+  `exportkit demo: ${Number(args.rows).toLocaleString('en-US')} rows as ${request.format}${args.gzip ? '.gz' : ''} into ${resolve(args.dir)}\n`,
+);
 const started = performance.now();
 const first = await exporter.request(request);
 console.log(`  export id ${first.export.exportId} (${first.outcome})`);
@@ -67,8 +76,18 @@ if (view.status !== 'succeeded' || !view.result || !view.files) {
   process.exitCode = 1;
 } else {
   const manifest = await exporter.manifest(request.tenantId, view.exportId);
-  console.log(`  ${view.status} in ${seconds.toFixed(1)} s: ${view.result.rows.toLocaleString('en-US')} rows, ${(view.result.bytes / 1e6).toFixed(1)} MB, ${view.result.parts} parts (${Math.round(view.result.rows / seconds).toLocaleString('en-US')} rows/s)\n`);
-  console.table(manifest.parts.map((p) => ({ part: p.index, rows: p.rows, bytes: p.bytes, sha256: `${p.sha256.slice(0, 16)}…`, key: p.key.slice(p.key.lastIndexOf('/', p.key.lastIndexOf('/') - 1) + 1) })));
+  console.log(
+    `  ${view.status} in ${seconds.toFixed(1)} s: ${view.result.rows.toLocaleString('en-US')} rows, ${(view.result.bytes / 1e6).toFixed(1)} MB, ${view.result.parts} parts (${Math.round(view.result.rows / seconds).toLocaleString('en-US')} rows/s)\n`,
+  );
+  console.table(
+    manifest.parts.map((p) => ({
+      part: p.index,
+      rows: p.rows,
+      bytes: p.bytes,
+      sha256: `${p.sha256.slice(0, 16)}…`,
+      key: p.key.slice(p.key.lastIndexOf('/', p.key.lastIndexOf('/') - 1) + 1),
+    })),
+  );
 
   const again = await exporter.request(request);
   console.log(`\n  the same request again: ${again.outcome} (no second run)`);
@@ -79,7 +98,9 @@ if (view.status !== 'succeeded' || !view.result || !view.files) {
     const body = Buffer.from(await response.arrayBuffer());
     const verified = createHash('sha256').update(body).digest('hex') === file.sha256;
     console.log(`  signed URL for part 1 (valid until ${file.expiresAt}):\n    ${file.url}`);
-    console.log(`  downloaded it: HTTP ${response.status}, ${body.length.toLocaleString('en-US')} bytes, sha256 ${verified ? 'matches the manifest' : 'DOES NOT MATCH'}`);
+    console.log(
+      `  downloaded it: HTTP ${response.status}, ${body.length.toLocaleString('en-US')} bytes, sha256 ${verified ? 'matches the manifest' : 'DOES NOT MATCH'}`,
+    );
     if (!verified) process.exitCode = 1;
   }
 }
@@ -91,4 +112,3 @@ if (args.serve) {
 stopWorker.abort();
 await workerStopped;
 server.close();
-

@@ -3,7 +3,14 @@ import { memoryRowSource } from '@exportkit/memory';
 
 const countries = ['DE', 'FR', 'US', 'JP', 'BR', 'IN', 'NG', 'SE'];
 const statuses = ['paid', 'shipped', 'refunded', 'open'];
-const notes = ['', 'gift wrap', 'leave at door, ring twice', 'said "fragile"', 'Zürich → Genève', '=HYPERLINK("x")'];
+const notes = [
+  '',
+  'gift wrap',
+  'leave at door, ring twice',
+  'said "fragile"',
+  'Zürich → Genève',
+  '=HYPERLINK("x")',
+];
 
 /** The columns of the demo's `orders` export, with type hints for the writers. */
 export const orderColumns: Column[] = [
