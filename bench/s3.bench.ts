@@ -1,0 +1,155 @@
+// A 1,000,000-row × 10-column CSV export through the whole worker into S3 (s3rver, a real S3 API
+// server in a child process), beside a baseline in the same run: lib-storage's `Upload` alone
+// sending the same bytes (the exported parts, first copied to local files untimed) with the
+// same part size and concurrency. Both figures are bytes/s; peak RSS is sampled for the worker
+// run alone.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { defineExportType, Exporter, ExportWorker } from '@exportkit/core';
+import { MemoryJobStore, MemoryQueue, memoryRowSource } from '@exportkit/memory';
+import { S3ObjectStore } from '@exportkit/s3';
+import { emit, timed, trackPeakRss } from './lib/report.js';
+import { benchColumns, benchRows } from './lib/rows.js';
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+// The store's defaults (8 MiB parts, 4 in flight) unless overridden for an experiment.
+const partSize = Number(process.env.BENCH_S3_PART_MIB ?? 8) * 1024 * 1024;
+const queueSize = Number(process.env.BENCH_S3_QUEUE ?? 4);
+const dir = await mkdtemp(join(tmpdir(), 'exportkit-bench-s3-'));
+const s3rver = await startS3rver(join(dir, 's3rver'));
+const client = new S3Client({
+  endpoint: s3rver.endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+});
+
+try {
+  await client.send(new CreateBucketCommand({ Bucket: 'ours' }));
+  await client.send(new CreateBucketCommand({ Bucket: 'baseline' }));
+  const store = new S3ObjectStore({ client, bucket: 'ours', partSizeBytes: partSize, queueSize });
+  const jobStore = new MemoryJobStore();
+  const queue = new MemoryQueue();
+  const types = [
+    defineExportType({
+      name: 'bench',
+      columns: benchColumns,
+      source: memoryRowSource({
+        columns: benchColumns,
+        rows: () => benchRows(rows),
+        estimate: rows,
+      }),
+    }),
+  ];
+  const exporter = new Exporter({ jobStore, queue, store, types });
+  const worker = new ExportWorker({ jobStore, queue, store, types });
+  global.gc?.();
+  const rss = trackPeakRss();
+  const { export: job } = await exporter.request({ type: 'bench', tenantId: 'bench' });
+  const oursSeconds = await timed(async () => {
+    const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
+    if (!message || (await worker.processMessage(message)).outcome !== 'succeeded')
+      throw new Error('export failed');
+  });
+  const peakMb = rss.stop();
+  const manifest = await exporter.manifest('bench', job.exportId);
+  if (manifest.totals.rows !== rows)
+    throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
+  const bytes = manifest.parts.reduce((sum, part) => sum + part.bytes, 0);
+
+  // The same bytes on local disk, so the baseline measures the upload alone.
+  const files: string[] = [];
+  for (const part of manifest.parts) {
+    const file = join(dir, `part-${part.index}`);
+    await pipeline(Readable.from(await store.get(part.key)), createWriteStream(file));
+    files.push(file);
+  }
+  const baselineSeconds = await timed(async () => {
+    for (const [i, file] of files.entries()) {
+      const upload = new Upload({
+        client,
+        params: {
+          Bucket: 'baseline',
+          Key: `part-${i}`,
+          Body: createReadStream(file, { highWaterMark: 1024 * 1024 }),
+        },
+        partSize,
+        queueSize,
+      });
+      await upload.done();
+    }
+  });
+
+  const ours = Math.round(bytes / oursSeconds / 1e4) / 100;
+  const baseline = Math.round(bytes / baselineSeconds / 1e4) / 100;
+  const mb = (bytes / 1e6).toFixed(0);
+  emit({
+    name: `worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows × 10 cols CSV (${mb} MB, ${manifest.parts.length} part(s)) vs lib-storage Upload of the same bytes`,
+    ours,
+    baseline,
+    ratio: Math.round((ours / baseline) * 100) / 100,
+    unit: 'MB/s',
+    target: '>= 0.8',
+    note: `${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${oursSeconds.toFixed(1)} s (${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s), upload alone ${baselineSeconds.toFixed(1)} s`,
+  });
+  emit({
+    name: `peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`,
+    ours: peakMb,
+    baseline: null,
+    ratio: Math.round((peakMb / 150) * 100) / 100,
+    unit: 'MB',
+    target: '<= 150 MB',
+  });
+} finally {
+  client.destroy();
+  await s3rver.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function startS3rver(dataDir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const require = createRequire(import.meta.url);
+  const bin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const free = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(free));
+    });
+  });
+  // --openssl-legacy-provider: s3rver's listing needs it on Node 17+.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', bin, '-d', dataDir, '-a', '127.0.0.1', '-p', String(port), '-s'],
+    { stdio: 'ignore' },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    try {
+      await fetch(endpoint);
+      break;
+    } catch {
+      if (tries > 300 || child.exitCode !== null) throw new Error('s3rver did not start');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    endpoint,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

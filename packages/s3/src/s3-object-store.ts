@@ -1,0 +1,397 @@
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import {
+  assertValidKey,
+  assertValidPrefix,
+  ExportkitError,
+  type ObjectBody,
+  type ObjectInfo,
+  type ObjectStore,
+  type ObjectStoreCapabilities,
+  type PutOptions,
+  type SignedUrlOptions,
+} from '@exportkit/core';
+import { attachmentDisposition } from './content-disposition.js';
+import { isNotFound, mapS3Error } from './s3-errors.js';
+import { peekBody } from './upload-body.js';
+
+const MiB = 1024 * 1024;
+/** SigV4 presigned URLs live at most 7 days. */
+const maxSignedUrlMs = 7 * 24 * 60 * 60 * 1000;
+/** S3 refuses multipart parts below 5 MiB (except the last) and single PUTs above 5 GiB. */
+const minPartSize = 5 * MiB;
+const maxSinglePut = 5 * 1024 * MiB;
+/** DeleteObjects takes at most 1,000 keys a call. */
+const deleteBatchSize = 1000;
+
+/** Where the adapter reports problems it recovers from (an abort of a failed upload that failed too). */
+export interface S3WarnLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options for {@link S3ObjectStore}. */
+export interface S3ObjectStoreOptions {
+  /** The S3 client, configured by you (region, credentials, endpoint). Never closed by the store. */
+  client: S3Client;
+  /** The bucket; it must exist. */
+  bucket: string;
+  /**
+   * Every key is stored under `{prefix}/`, so one bucket can hold several stores.
+   * @defaultValue `''` (the bucket root)
+   */
+  prefix?: string;
+  /** Multipart part size in bytes (at least 5 MiB, S3's minimum). @defaultValue `8 MiB` */
+  partSizeBytes?: number;
+  /**
+   * Parts uploaded in parallel. Memory per streamed put is about `queueSize × partSizeBytes`.
+   * @defaultValue `4`
+   */
+  queueSize?: number;
+  /**
+   * Bodies up to this many bytes go up in one PutObject (held in memory); larger ones stream as
+   * a multipart upload. At least `partSizeBytes`, at most 5 GiB. @defaultValue `partSizeBytes`
+   */
+  multipartThresholdBytes?: number;
+  /** Receives warnings, e.g. a failed upload whose multipart abort failed too. @defaultValue `console` */
+  logger?: S3WarnLogger;
+}
+
+/**
+ * An {@link ObjectStore} on Amazon S3 (or any S3 API server). Puts stream through lib-storage's
+ * multipart `Upload` and are aborted on failure or abort, `list` hides ListObjectsV2
+ * pagination, `delete` batches DeleteObjects, and `signedUrl` presigns GetObject with the
+ * download name as Content-Disposition.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly name = 's3';
+  readonly capabilities: ObjectStoreCapabilities = { signedUrls: true, maxSignedUrlMs };
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #prefix: string;
+  readonly #partSize: number;
+  readonly #queueSize: number;
+  readonly #threshold: number;
+  readonly #logger: S3WarnLogger;
+
+  constructor(options: S3ObjectStoreOptions) {
+    if (typeof options.bucket !== 'string' || options.bucket === '') {
+      throw configError('`bucket` must be the name of an existing bucket.');
+    }
+    this.#client = options.client;
+    this.#bucket = options.bucket;
+    this.#prefix = normalizePrefix(options.prefix ?? '');
+    this.#partSize = options.partSizeBytes ?? 8 * MiB;
+    this.#queueSize = options.queueSize ?? 4;
+    this.#threshold = options.multipartThresholdBytes ?? this.#partSize;
+    this.#logger = options.logger ?? console;
+    if (
+      !Number.isInteger(this.#partSize) ||
+      this.#partSize < minPartSize ||
+      this.#partSize > maxSinglePut
+    ) {
+      throw configError('`partSizeBytes` must be an integer from 5 MiB (S3 minimum) to 5 GiB.');
+    }
+    if (!Number.isInteger(this.#queueSize) || this.#queueSize < 1) {
+      throw configError('`queueSize` must be a positive integer.');
+    }
+    if (
+      !Number.isInteger(this.#threshold) ||
+      this.#threshold < this.#partSize ||
+      this.#threshold > maxSinglePut
+    ) {
+      throw configError(
+        '`multipartThresholdBytes` must be an integer from `partSizeBytes` to 5 GiB.',
+      );
+    }
+  }
+
+  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ size: number }> {
+    assertValidKey(key, this.name);
+    const { signal } = options;
+    if (signal?.aborted) throw abortError(signal, key);
+    const params = {
+      Bucket: this.#bucket,
+      Key: this.#objectKey(key),
+      ContentType: options.contentType ?? 'application/octet-stream',
+      ...(options.contentEncoding ? { ContentEncoding: options.contentEncoding } : {}),
+    };
+    const peeked = await peekBody(body, this.#threshold, signal).catch((error: unknown) => {
+      // The body's own error is the caller's to see as is; an abort is reported as such.
+      throw signal?.aborted ? abortError(signal, key) : error;
+    });
+    if (peeked.kind === 'whole') {
+      try {
+        const command = new PutObjectCommand({
+          ...params,
+          Body: peeked.bytes,
+          ContentLength: peeked.bytes.byteLength,
+        });
+        await this.#client.send(command, { abortSignal: signal });
+        return { size: peeked.bytes.byteLength };
+      } catch (error) {
+        throw this.#failure(error, 'PutObject', params.Key, signal);
+      }
+    }
+    return { size: await this.#putMultipart(params, peeked.chunks, signal) };
+  }
+
+  async get(
+    key: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<AsyncIterable<Uint8Array>> {
+    assertValidKey(key, this.name);
+    const objectKey = this.#objectKey(key);
+    try {
+      const command = new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey });
+      const output = await this.#client.send(command, { abortSignal: options.signal });
+      // In Node the body is an IncomingMessage: an async iterable of Buffers.
+      const stream = output.Body as AsyncIterable<Uint8Array> | undefined;
+      return this.#readBody(stream, objectKey, options.signal);
+    } catch (error) {
+      throw this.#failure(error, 'GetObject', objectKey, options.signal);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    assertValidKey(key, this.name);
+    const objectKey = this.#objectKey(key);
+    try {
+      const output = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: objectKey }),
+      );
+      return {
+        key,
+        size: output.ContentLength ?? 0,
+        lastModified: output.LastModified ?? new Date(0),
+        ...(output.ContentType ? { contentType: output.ContentType } : {}),
+      };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw mapS3Error(error, { action: 'HeadObject', bucket: this.#bucket, key: objectKey });
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    assertValidPrefix(prefix, this.name);
+    const listPrefix = this.#prefix + prefix;
+    let token: string | undefined;
+    do {
+      const command = new ListObjectsV2Command({
+        Bucket: this.#bucket,
+        Prefix: listPrefix,
+        ContinuationToken: token,
+      });
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.#client.send(command);
+      } catch (error) {
+        throw mapS3Error(error, { action: 'ListObjectsV2', bucket: this.#bucket, key: listPrefix });
+      }
+      // S3 already returns keys in UTF-8 byte order, page after page.
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        yield {
+          key: object.Key.slice(this.#prefix.length),
+          size: object.Size ?? 0,
+          lastModified: object.LastModified ?? new Date(0),
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    // Validate the whole batch first: one bad key deletes nothing.
+    for (const key of keys) assertValidKey(key, this.name);
+    const objectKeys = [...new Set(keys)].map((key) => this.#objectKey(key));
+    for (let start = 0; start < objectKeys.length; start += deleteBatchSize) {
+      const batch = objectKeys.slice(start, start + deleteBatchSize);
+      const command = new DeleteObjectsCommand({
+        Bucket: this.#bucket,
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      });
+      let errors: { Key?: string; Code?: string; Message?: string }[] | undefined;
+      try {
+        errors = (await this.#client.send(command)).Errors;
+      } catch (error) {
+        throw mapS3Error(error, { action: 'DeleteObjects', bucket: this.#bucket, key: batch[0] });
+      }
+      // Deleting a missing key is success in S3; any reported error is a real refusal.
+      const failed = errors?.find((entry) => entry.Code !== 'NoSuchKey');
+      if (failed) {
+        const cause = Object.assign(
+          new Error(failed.Message ?? 'DeleteObjects reported an error'),
+          {
+            name: failed.Code ?? 'DeleteObjectsError',
+          },
+        );
+        throw mapS3Error(cause, { action: 'DeleteObjects', bucket: this.#bucket, key: failed.Key });
+      }
+    }
+  }
+
+  async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
+    assertValidKey(key, this.name);
+    const { expiresInMs, downloadName } = options;
+    if (!Number.isFinite(expiresInMs) || expiresInMs <= 0 || expiresInMs > maxSignedUrlMs) {
+      throw new ExportkitError(
+        'INVALID_CONFIG',
+        `[exportkit] [s3] A presigned URL lives more than 0 and at most 7 days (${maxSignedUrlMs} ms, the SigV4 limit); got expiresInMs ${expiresInMs}. Lower the export type's urlTtlMs.`,
+        { details: { expiresInMs, maxSignedUrlMs } },
+      );
+    }
+    const command = new GetObjectCommand({
+      Bucket: this.#bucket,
+      Key: this.#objectKey(key),
+      ...(downloadName ? { ResponseContentDisposition: attachmentDisposition(downloadName) } : {}),
+    });
+    try {
+      return await getSignedUrl(this.#client, command, {
+        expiresIn: Math.ceil(expiresInMs / 1000),
+      });
+    } catch (error) {
+      throw mapS3Error(error, {
+        action: 'presign GetObject',
+        bucket: this.#bucket,
+        key: this.#objectKey(key),
+      });
+    }
+  }
+
+  async #putMultipart(
+    params: { Bucket: string; Key: string; ContentType: string; ContentEncoding?: string },
+    chunks: AsyncIterable<Uint8Array>,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    let size = 0;
+    let bodyError: unknown;
+    const counted = async function* (): AsyncGenerator<Uint8Array> {
+      try {
+        for await (const chunk of chunks) {
+          // A source that ignores the abort keeps producing; stop reading it anyway.
+          signal?.throwIfAborted();
+          size += chunk.byteLength;
+          yield chunk;
+        }
+      } catch (error) {
+        bodyError = error;
+        throw error;
+      }
+    };
+    const stream = Readable.from(counted(), { objectMode: false });
+    const onAbort = (): void => {
+      stream.destroy(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // leavePartsOnError: we abort ourselves, after every in-flight part settled, so that the
+    // error the caller sees is the original one even when the abort call fails too.
+    const upload = new Upload({
+      client: this.#client,
+      params: { ...params, Body: stream },
+      partSize: this.#partSize,
+      queueSize: this.#queueSize,
+      leavePartsOnError: true,
+    });
+    try {
+      await upload.done();
+      return size;
+    } catch (error) {
+      stream.destroy();
+      await this.#abortMultipart(params.Key, upload.uploadId);
+      if (signal?.aborted) throw abortError(signal, params.Key);
+      if (error === bodyError) throw error;
+      throw mapS3Error(error, {
+        action: 'multipart upload',
+        bucket: this.#bucket,
+        key: params.Key,
+      });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #abortMultipart(objectKey: string, uploadId: string | undefined): Promise<void> {
+    if (uploadId === undefined) return;
+    try {
+      await this.#client.send(
+        new AbortMultipartUploadCommand({
+          Bucket: this.#bucket,
+          Key: objectKey,
+          UploadId: uploadId,
+        }),
+      );
+    } catch (error) {
+      this.#logger.warn(
+        '[exportkit] [s3] Could not abort a failed multipart upload; an AbortIncompleteMultipartUpload lifecycle rule removes its parts (see docs/aws.md).',
+        {
+          bucket: this.#bucket,
+          key: objectKey,
+          uploadId,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
+    }
+  }
+
+  async *#readBody(
+    stream: AsyncIterable<Uint8Array> | undefined,
+    objectKey: string,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<Uint8Array> {
+    if (!stream) return;
+    try {
+      for await (const chunk of stream) yield chunk;
+    } catch (error) {
+      throw this.#failure(error, 'GetObject', objectKey, signal);
+    }
+  }
+
+  #failure(error: unknown, action: string, key: string, signal: AbortSignal | undefined): unknown {
+    // An abort the caller asked for is reported as such, not as a storage fault.
+    if (signal?.aborted) return abortError(signal, key);
+    return mapS3Error(error, { action, bucket: this.#bucket, key });
+  }
+
+  #objectKey(key: string): string {
+    return this.#prefix + key;
+  }
+}
+
+function normalizePrefix(prefix: string): string {
+  if (prefix === '') return '';
+  const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  assertValidKey(trimmed, 's3');
+  return `${trimmed}/`;
+}
+
+/**
+ * The error of an aborted operation: the signal's reason when it is already an ExportkitError
+ * (the worker aborts with a retryable `CANCELLED` on shutdown), else `CANCELLED` with the
+ * reason as `cause`.
+ */
+function abortError(signal: AbortSignal, key: string): ExportkitError {
+  if (signal.reason instanceof ExportkitError) return signal.reason;
+  return new ExportkitError(
+    'CANCELLED',
+    `[exportkit] [s3] The operation on "${key}" was aborted.`,
+    {
+      cause: signal.reason,
+      details: { key },
+    },
+  );
+}
+
+function configError(message: string): ExportkitError {
+  return new ExportkitError('INVALID_CONFIG', `[exportkit] [s3] ${message}`);
+}

@@ -1,0 +1,82 @@
+import type { ObjectBody } from '@exportkit/core';
+
+/** A put body after looking at its start: small enough for one PutObject, or a stream. */
+export type PeekedBody =
+  | { kind: 'whole'; bytes: Uint8Array }
+  | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> };
+
+const encoder = new TextEncoder();
+
+/**
+ * Reads at most `threshold + 1` bytes of `body` to decide between a single PutObject (the body
+ * ended within `threshold`) and a multipart upload (the rest is streamed after what was read).
+ * At most `threshold` bytes plus one chunk are held in memory. Stops early when `signal` aborts.
+ */
+export async function peekBody(
+  body: ObjectBody,
+  threshold: number,
+  signal?: AbortSignal,
+): Promise<PeekedBody> {
+  if (typeof body === 'string') return peekBytes(encoder.encode(body), threshold);
+  if (body instanceof Uint8Array) return peekBytes(body, threshold);
+  const iterator = body[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size <= threshold) {
+      if (signal?.aborted) throw signal.reason;
+      const next = await iterator.next();
+      if (next.done) return { kind: 'whole', bytes: concat(head, size) };
+      head.push(next.value);
+      size += next.value.byteLength;
+    }
+  } catch (error) {
+    await iterator.return?.().catch(() => undefined);
+    throw error;
+  }
+  return { kind: 'stream', chunks: resume(head, iterator) };
+}
+
+function peekBytes(bytes: Uint8Array, threshold: number): PeekedBody {
+  if (bytes.byteLength <= threshold) return { kind: 'whole', bytes };
+  return { kind: 'stream', chunks: slices(bytes, threshold) };
+}
+
+/** Large in-memory bodies are handed to the uploader in slices so parts are cut without copies. */
+async function* slices(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < bytes.byteLength; offset += size) {
+    yield bytes.subarray(offset, offset + size);
+  }
+}
+
+async function* resume(
+  head: Uint8Array[],
+  iterator: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  let finished = false;
+  try {
+    yield* head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // The uploader stopped reading (failure or abort): let the source release what it holds.
+    if (!finished) await iterator.return?.();
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

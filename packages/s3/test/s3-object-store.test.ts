@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { isExportkitError } from '@exportkit/core';
+import { S3ObjectStore } from '@exportkit/s3';
+import { objectStoreConformance } from '@exportkit/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordCommands } from './support/record-commands.js';
+import { type S3rverHandle, s3ClientFor, startS3rver } from './support/s3rver.js';
+
+const MiB = 1024 * 1024;
+let server: S3rverHandle;
+
+beforeAll(async () => {
+  server = await startS3rver();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function freshStore(options: { prefix?: string } = {}): Promise<S3ObjectStore> {
+  return new S3ObjectStore({
+    client: server.client,
+    bucket: await server.createBucket(),
+    ...options,
+  });
+}
+
+objectStoreConformance(
+  's3 (s3rver)',
+  async () => ({ store: await freshStore() }),
+  // The server starts in beforeAll, after the suite collects its tests. s3rver stores ~70 small
+  // objects a second here, so the suite's pagination test stays small; the extra test below
+  // crosses the 1,000-key page and batch limits.
+  { capabilities: { signedUrls: true, maxSignedUrlMs: 7 * 24 * 60 * 60 * 1000 }, manyKeys: 120 },
+);
+
+objectStoreConformance(
+  's3 (s3rver) under a prefix',
+  async () => ({ store: await freshStore({ prefix: 'tenant-root/exports' }) }),
+  {
+    capabilities: { signedUrls: true, maxSignedUrlMs: 7 * 24 * 60 * 60 * 1000 },
+    manyKeys: 30,
+  },
+);
+
+describe('S3ObjectStore extras', () => {
+  it('streams a ~16 MiB body as a multipart upload of more than 3 parts, byte for byte', async () => {
+    const bucket = await server.createBucket();
+    const client = s3ClientFor(server.endpoint);
+    const sent = recordCommands(client);
+    const store = new S3ObjectStore({ client, bucket, partSizeBytes: 5 * MiB, queueSize: 2 });
+    const total = 16 * MiB + 12_345;
+    const expected = createHash('sha256');
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      for (let offset = 0, i = 0; offset < total; offset += 256 * 1024, i++) {
+        const chunk = new Uint8Array(Math.min(256 * 1024, total - offset)).fill(i % 251);
+        expected.update(chunk);
+        yield chunk;
+      }
+    };
+    expect(await store.put('big/part-00001.csv', body())).toEqual({ size: total });
+    const parts = sent.filter((c) => c.name === 'UploadPartCommand');
+    expect(parts.length).toBe(4);
+    expect(sent.some((c) => c.name === 'CreateMultipartUploadCommand')).toBe(true);
+    expect(sent.some((c) => c.name === 'CompleteMultipartUploadCommand')).toBe(true);
+    const actual = createHash('sha256');
+    let size = 0;
+    for await (const chunk of await store.get('big/part-00001.csv')) {
+      actual.update(chunk);
+      size += chunk.byteLength;
+    }
+    expect(size).toBe(total);
+    expect(actual.digest('hex')).toBe(expected.digest('hex'));
+    client.destroy();
+  });
+
+  it('aborts the multipart upload (never leaves it open) when the body fails after parts went up', async () => {
+    const bucket = await server.createBucket();
+    const client = s3ClientFor(server.endpoint);
+    const sent = recordCommands(client);
+    const warnings: string[] = [];
+    const store = new S3ObjectStore({
+      client,
+      bucket,
+      partSizeBytes: 5 * MiB,
+      queueSize: 1,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+    const failure = new Error('source broke');
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 12; i++) yield new Uint8Array(MiB);
+      throw failure;
+    };
+    await expect(store.put('broken/object', body())).rejects.toBe(failure);
+    const created = sent.find((c) => c.name === 'CreateMultipartUploadCommand');
+    expect(created, 'the test must fail after the multipart upload started').toBeDefined();
+    const uploadId = created?.output?.UploadId as string | undefined;
+    const aborts = sent.filter((c) => c.name === 'AbortMultipartUploadCommand');
+    expect(aborts.map((c) => c.input.UploadId)).toEqual([uploadId]);
+    expect(sent.some((c) => c.name === 'CompleteMultipartUploadCommand')).toBe(false);
+    // s3rver answers AbortMultipartUpload with 405 and has no ListMultipartUploads, so the store
+    // logs the failed abort (real S3 accepts it); the caller still sees the body's own error.
+    expect(warnings.length).toBeLessThanOrEqual(1);
+    expect(await store.head('broken/object')).toBeUndefined();
+    client.destroy();
+  });
+
+  it('aborts the multipart upload when the signal aborts midway, rejecting with CANCELLED', async () => {
+    const bucket = await server.createBucket();
+    const client = s3ClientFor(server.endpoint);
+    const sent = recordCommands(client);
+    const store = new S3ObjectStore({
+      client,
+      bucket,
+      partSizeBytes: 5 * MiB,
+      queueSize: 1,
+      logger: { warn() {} },
+    });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by test');
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 40; i++) {
+        if (i === 12) controller.abort(reason);
+        yield new Uint8Array(MiB);
+      }
+    };
+    const error = await store
+      .put('aborted/object', body(), { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(isExportkitError(error, 'CANCELLED')).toBe(true);
+    expect((error as Error).cause).toBe(reason);
+    const uploadId = sent.find((c) => c.name === 'CreateMultipartUploadCommand')?.output?.UploadId;
+    expect(uploadId).toBeDefined();
+    expect(
+      sent.filter((c) => c.name === 'AbortMultipartUploadCommand').map((c) => c.input.UploadId),
+    ).toEqual([uploadId]);
+    expect(sent.filter((c) => c.name === 'UploadPartCommand').length).toBeLessThanOrEqual(3);
+    expect(await store.head('aborted/object')).toBeUndefined();
+    client.destroy();
+  });
+
+  it('a presigned URL fetched over HTTP returns the bytes with the download name as Content-Disposition', async () => {
+    const store = await freshStore({ prefix: 'exports' });
+    const bytes = new TextEncoder().encode('id,name\r\n1,Zoë\r\n');
+    await store.put('t1/abc/run/part-00001.csv', bytes, { contentType: 'text/csv' });
+    const url = await store.signedUrl('t1/abc/run/part-00001.csv', {
+      expiresInMs: 60_000,
+      downloadName: 'Bestellungen März "2024".csv',
+    });
+    expect(url).toContain('X-Amz-Expires=60');
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="Bestellungen M_rz _2024_.csv"; filename*=UTF-8''Bestellungen%20M%C3%A4rz%20%222024%22.csv`,
+    );
+  });
+
+  it('refuses expiresInMs above 7 days or not positive with INVALID_CONFIG', async () => {
+    const store = await freshStore();
+    for (const expiresInMs of [7 * 24 * 3600 * 1000 + 1, 0, -5, Number.NaN]) {
+      const error = await store.signedUrl('a/b', { expiresInMs }).catch((e: unknown) => e);
+      expect(isExportkitError(error, 'INVALID_CONFIG'), String(expiresInMs)).toBe(true);
+    }
+  });
+
+  it('lists across more than 1,000 keys in order and deletes them in batches of at most 1,000', async () => {
+    const bucket = await server.createBucket();
+    const client = s3ClientFor(server.endpoint);
+    const sent = recordCommands(client);
+    const store = new S3ObjectStore({ client, bucket });
+    const keys = Array.from({ length: 1_001 }, (_, i) => `k/${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < keys.length; i += 32)
+      await Promise.all(keys.slice(i, i + 32).map((k) => store.put(k, '')));
+    const listed: string[] = [];
+    for await (const info of store.list('k/')) listed.push(info.key);
+    expect(listed).toEqual(keys);
+    expect(sent.filter((c) => c.name === 'ListObjectsV2Command').length).toBe(2);
+    await store.delete([...keys, 'k/missing', keys[0]!]);
+    const deletes = sent.filter((c) => c.name === 'DeleteObjectsCommand');
+    expect(deletes.map((c) => (c.input.Delete as { Objects: unknown[] }).Objects.length)).toEqual([
+      1000, 2,
+    ]);
+    const left: string[] = [];
+    for await (const info of store.list('')) left.push(info.key);
+    expect(left).toEqual([]);
+    client.destroy();
+  });
+
+  it('maps SDK errors: a missing bucket is INVALID_CONFIG, a dead endpoint STORAGE_ERROR (retryable), both with cause', async () => {
+    const missing = new S3ObjectStore({
+      client: server.client,
+      bucket: 'no-such-bucket-exportkit',
+    });
+    const error = await missing.put('a', 'x').catch((e: unknown) => e);
+    expect(isExportkitError(error, 'INVALID_CONFIG')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^\[exportkit\] \[s3\] PutObject of "a" in bucket "no-such-bucket-exportkit"/,
+    );
+    expect((error as Error).cause).toBeDefined();
+    const deadClient = s3ClientFor('http://127.0.0.1:9');
+    const dead = new S3ObjectStore({ client: deadClient, bucket: 'b' });
+    const down = await dead.head('a').catch((e: unknown) => e);
+    expect(isExportkitError(down, 'STORAGE_ERROR')).toBe(true);
+    expect((down as { retryable?: boolean }).retryable).toBe(true);
+    deadClient.destroy();
+  });
+
+  it('rejects invalid options with INVALID_CONFIG', () => {
+    const client = server.client;
+    expect(() => new S3ObjectStore({ client, bucket: '' })).toThrow(/bucket/);
+    expect(() => new S3ObjectStore({ client, bucket: 'b', partSizeBytes: MiB })).toThrow(
+      /partSizeBytes/,
+    );
+    expect(() => new S3ObjectStore({ client, bucket: 'b', queueSize: 0 })).toThrow(/queueSize/);
+    expect(() => new S3ObjectStore({ client, bucket: 'b', multipartThresholdBytes: MiB })).toThrow(
+      /multipartThreshold/,
+    );
+    expect(() => new S3ObjectStore({ client, bucket: 'b', prefix: '../x' })).toThrow(
+      /Invalid object key/,
+    );
+  });
+});

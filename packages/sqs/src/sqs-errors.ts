@@ -1,0 +1,68 @@
+import { ExportkitError } from '@exportkit/core';
+
+/** What the adapter was doing when the SDK failed, for the error message. */
+export interface SqsOperation {
+  /** The SQS API call, e.g. `'SendMessage'`. */
+  action: string;
+  queueUrl: string;
+}
+
+const configNames = new Set([
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'InvalidParameterValue',
+  'InvalidAddress',
+  'UnsupportedOperation',
+]);
+const deniedNames = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+]);
+
+/**
+ * The one place SQS SDK errors become exportkit errors. Everything is `QUEUE_ERROR`; a missing
+ * queue, a refused parameter or refused credentials are configuration mistakes a retry cannot
+ * fix, so those are not retryable. The SDK error is kept as `cause`.
+ */
+export function mapSqsError(error: unknown, operation: SqsOperation): ExportkitError {
+  if (error instanceof ExportkitError) return error;
+  const name = errorName(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  let hint = 'Check the endpoint and network; retrying may help.';
+  let retryable = true;
+  if (name && configNames.has(name)) {
+    hint = 'Check `queueUrl` and the queue type (FIFO or standard) of SqsQueue.';
+    retryable = false;
+  } else if (name && deniedNames.has(name)) {
+    hint = 'Check the credentials and the IAM policy for this queue (see docs/aws.md).';
+    retryable = false;
+  }
+  return new ExportkitError(
+    'QUEUE_ERROR',
+    `[exportkit] [sqs] ${operation.action} on "${operation.queueUrl}" failed: ${name ?? 'error'}: ${reason}. ${hint}`,
+    {
+      cause: error,
+      retryable,
+      details: { action: operation.action, ...(name ? { sqsCode: name } : {}) },
+    },
+  );
+}
+
+/** True when SQS says the receipt handle no longer refers to an in-flight message. */
+export function isStaleReceipt(error: unknown): boolean {
+  const name = errorName(error);
+  return (
+    name === 'ReceiptHandleIsInvalid' ||
+    name === 'MessageNotInflight' ||
+    name === 'AWS.SimpleQueueService.MessageNotInflight'
+  );
+}
+
+function errorName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const record = error as { name?: unknown; Code?: unknown };
+  if (typeof record.Code === 'string') return record.Code;
+  return typeof record.name === 'string' && record.name !== 'Error' ? record.name : undefined;
+}
