@@ -286,10 +286,10 @@ export class Exporter {
   async #send(job: JobRecord): Promise<void> {
     const { queue } = this.#options;
     try {
-      await queue.send(
-        { exportId: job.exportId, tenantId: job.tenantId },
-        { dedupId: job.exportId },
-      );
+      // One dedup id per run (a restart stamps a new createdAt): duplicates of this run collapse,
+      // while a queue that remembers ids after delivery (SQS FIFO, BullMQ) still takes the next run.
+      const dedupId = `${job.exportId}-${Date.parse(job.createdAt)}`;
+      await queue.send({ exportId: job.exportId, tenantId: job.tenantId }, { dedupId });
     } catch (error) {
       if (error instanceof ExportkitError) throw error;
       throw new ExportkitError(

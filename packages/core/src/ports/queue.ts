@@ -8,7 +8,8 @@ export interface JobMessage {
 export interface SendOptions {
   /**
    * Messages with the same dedup id sent while one is still waiting collapse into one, where
-   * the adapter supports it (`capabilities.dedup`). exportkit passes the export id.
+   * the adapter supports it (`capabilities.dedup`). exportkit passes one id per run of
+   * an export (`{exportId}-{run createdAt in ms}`: letters, digits and `-`, under 128 chars).
    */
   dedupId?: string;
   /** Delivery is held back this long. @defaultValue `0` */
