@@ -39,7 +39,11 @@ try {
     defineExportType({
       name: 'bench',
       columns: benchColumns,
-      source: memoryRowSource({ columns: benchColumns, rows: () => benchRows(rows), estimate: rows }),
+      source: memoryRowSource({
+        columns: benchColumns,
+        rows: () => benchRows(rows),
+        estimate: rows,
+      }),
     }),
   ];
   const exporter = new Exporter({ jobStore, queue, store, types });
@@ -49,11 +53,13 @@ try {
   const { export: job } = await exporter.request({ type: 'bench', tenantId: 'bench' });
   const oursSeconds = await timed(async () => {
     const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
-    if (!message || (await worker.processMessage(message)).outcome !== 'succeeded') throw new Error('export failed');
+    if (!message || (await worker.processMessage(message)).outcome !== 'succeeded')
+      throw new Error('export failed');
   });
   const peakMb = rss.stop();
   const manifest = await exporter.manifest('bench', job.exportId);
-  if (manifest.totals.rows !== rows) throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
+  if (manifest.totals.rows !== rows)
+    throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
 
   const ours = Math.round(rows / oursSeconds);
   const baseline = Math.round(rows / baselineSeconds);

@@ -14,7 +14,14 @@ export const benchColumns: Column[] = [
   { name: 'city', type: 'string' },
 ];
 
-const titles = ['plain title', 'has, comma', 'has "quotes"', 'multi\nline', 'ünïcødé ✓ 日本', 'trailing space '];
+const titles = [
+  'plain title',
+  'has, comma',
+  'has "quotes"',
+  'multi\nline',
+  'ünïcødé ✓ 日本',
+  'trailing space ',
+];
 const cities = ['Berlin', 'São Paulo', 'Lagos', 'Tōkyō', 'New York', 'Zürich'];
 const start = Date.UTC(2026, 0, 1);
 

@@ -81,7 +81,7 @@ describe('failures are recorded, retried or rejected — never reported as succe
       name: 'flaky',
       open: (query, options) =>
         fail
-          ? failingSource(new ExportkitError('LIMIT_EXCEEDED', 'too big')).open()
+          ? failingSource(new ExportkitError('LIMIT_EXCEEDED', 'too big')).open(query, options)
           : good.open(query, options),
     };
     h = await createHarness({ types: [defineExportType({ name: 'items', columns, source })] });
