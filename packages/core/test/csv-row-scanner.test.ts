@@ -40,11 +40,27 @@ describe('csvRowScanner', () => {
   it('advance() stops at maxRows and at the first row end at or past endAtOrAfter', () => {
     const scanner = csvRowScanner();
     const chunk = bytes('aa\nb\n"c\n"\nd\n');
-    expect(scanner.advance(chunk, 0, { maxRows: 2 })).toEqual({ rows: 2, end: 5, limitReached: true });
-    expect(scanner.advance(chunk, 5, { endAtOrAfter: 6 })).toEqual({ rows: 1, end: 10, limitReached: true });
+    expect(scanner.advance(chunk, 0, { maxRows: 2 })).toEqual({
+      rows: 2,
+      end: 5,
+      limitReached: true,
+    });
+    expect(scanner.advance(chunk, 5, { endAtOrAfter: 6 })).toEqual({
+      rows: 1,
+      end: 10,
+      limitReached: true,
+    });
     expect(scanner.advance(chunk, 10)).toEqual({ rows: 1, end: 12, limitReached: false });
-    expect(scanner.advance(chunk, 12, { maxRows: 1 })).toEqual({ rows: 0, end: 12, limitReached: false });
-    expect(scanner.advance(chunk, 0, { maxRows: 0 })).toEqual({ rows: 0, end: 0, limitReached: true });
+    expect(scanner.advance(chunk, 12, { maxRows: 1 })).toEqual({
+      rows: 0,
+      end: 12,
+      limitReached: false,
+    });
+    expect(scanner.advance(chunk, 0, { maxRows: 0 })).toEqual({
+      rows: 0,
+      end: 0,
+      limitReached: true,
+    });
   });
 });
 
@@ -74,9 +90,16 @@ describe('csvRowScanner on our own CSV cut into random chunks (property-based)',
     );
 
   /** The encoded rows and the offset just after each, computed from the encoder's own rows. */
-  function encode(rows: readonly Row[], shape: { width: number; lineEnding: 'crlf' | 'lf'; delimiter: string }) {
+  function encode(
+    rows: readonly Row[],
+    shape: { width: number; lineEnding: 'crlf' | 'lf'; delimiter: string },
+  ) {
     const columns = Array.from({ length: shape.width }, (_, i) => ({ name: `c${i}` }));
-    const csv = resolveCsvOptions({ lineEnding: shape.lineEnding, delimiter: shape.delimiter, header: false });
+    const csv = resolveCsvOptions({
+      lineEnding: shape.lineEnding,
+      delimiter: shape.delimiter,
+      header: false,
+    });
     const encoder = createRowEncoder('csv', columns, { csv });
     const ends: number[] = [];
     let length = 0;
@@ -138,51 +161,59 @@ describe('csvRowScanner on our own CSV cut into random chunks (property-based)',
   });
 
   it('advance() cuts parts after every maxRows rows, or at the first row end past a byte budget', () => {
-    const limits = fc.record({ maxRows: fc.integer({ min: 1, max: 7 }), budget: fc.integer({ min: 1, max: 200 }) });
+    const limits = fc.record({
+      maxRows: fc.integer({ min: 1, max: 7 }),
+      budget: fc.integer({ min: 1, max: 200 }),
+    });
     fc.assert(
-      fc.property(document, limits, fc.boolean(), ({ shape, rows, cuts, shifts }, limit, byBytes) => {
-        const { data, ends } = encode(rows, shape);
-        // Expected cuts, from the known row ends.
-        const expected: number[] = [];
-        let partStart = 0;
-        let partRows = 0;
-        for (const end of ends) {
-          partRows++;
-          if (byBytes ? end - partStart >= limit.budget : partRows === limit.maxRows) {
-            expected.push(end);
-            partStart = end;
-            partRows = 0;
-          }
-        }
-        // The part-writer loop, driven by advance().
-        const scanner = csvRowScanner();
-        const found: number[] = [];
-        let rowsSeen = 0;
-        partStart = 0;
-        partRows = 0;
-        for (const { start, chunk } of chunksOf(data, cuts, shifts)) {
-          let from = 0;
-          while (from < chunk.length) {
-            const step = scanner.advance(
-              chunk,
-              from,
-              byBytes
-                ? { endAtOrAfter: partStart + limit.budget - start }
-                : { maxRows: limit.maxRows - partRows },
-            );
-            rowsSeen += step.rows;
-            partRows += step.rows;
-            if (step.limitReached) {
-              found.push(start + step.end);
-              partStart = start + step.end;
+      fc.property(
+        document,
+        limits,
+        fc.boolean(),
+        ({ shape, rows, cuts, shifts }, limit, byBytes) => {
+          const { data, ends } = encode(rows, shape);
+          // Expected cuts, from the known row ends.
+          const expected: number[] = [];
+          let partStart = 0;
+          let partRows = 0;
+          for (const end of ends) {
+            partRows++;
+            if (byBytes ? end - partStart >= limit.budget : partRows === limit.maxRows) {
+              expected.push(end);
+              partStart = end;
               partRows = 0;
             }
-            from = step.end;
           }
-        }
-        expect(found).toEqual(expected);
-        expect(rowsSeen).toBe(ends.length);
-      }),
+          // The part-writer loop, driven by advance().
+          const scanner = csvRowScanner();
+          const found: number[] = [];
+          let rowsSeen = 0;
+          partStart = 0;
+          partRows = 0;
+          for (const { start, chunk } of chunksOf(data, cuts, shifts)) {
+            let from = 0;
+            while (from < chunk.length) {
+              const step = scanner.advance(
+                chunk,
+                from,
+                byBytes
+                  ? { endAtOrAfter: partStart + limit.budget - start }
+                  : { maxRows: limit.maxRows - partRows },
+              );
+              rowsSeen += step.rows;
+              partRows += step.rows;
+              if (step.limitReached) {
+                found.push(start + step.end);
+                partStart = start + step.end;
+                partRows = 0;
+              }
+              from = step.end;
+            }
+          }
+          expect(found).toEqual(expected);
+          expect(rowsSeen).toBe(ends.length);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -23,7 +23,8 @@ const quote = 0x22;
 const lf = 0x0a;
 const quotes = 0x22222222;
 const lfs = 0x0a0a0a0a;
-const lowBits = 0x7f7f7f7f;
+const ones = 0x01010101;
+const highBits = 0x80808080 | 0;
 
 /**
  * Finds row boundaries in CSV bytes (quote character `"`, as Postgres `COPY ... CSV` writes),
@@ -32,9 +33,9 @@ const lowBits = 0x7f7f7f7f;
  * state carries across chunks. Doubled quotes (`""`) need no special case: they close and
  * reopen the field.
  *
- * Speed: the loop reads four bytes at a time and finds the quotes and LFs in a word with the
- * "zero byte" bit trick, so it never looks at the other bytes one by one: about 1 GB/s against
- * 0.25-0.45 GB/s for a plain byte loop (measured on ~100 MB of COPY-like rows).
+ * Speed: the loop reads four bytes at a time and skips every word that holds neither a quote
+ * nor an LF (the "has a zero byte" bit trick), looking at bytes one by one only in the words
+ * that do. On CSV rows of ~120 bytes that is 2-3x a plain byte loop (see the CSV bench).
  */
 export class CsvRowScanner {
   #inQuotes = false;
@@ -117,24 +118,20 @@ export class CsvRowScanner {
       const word = view[w]!;
       const q = word ^ quotes;
       const l = word ^ lfs;
-      // The high bit of each byte that is zero in `q` (a quote) or in `l` (an LF), exactly.
-      const quoteBits = ~(((q & lowBits) + lowBits) | q | lowBits);
-      let bits = quoteBits | ~(((l & lowBits) + lowBits) | l | lowBits);
-      // Most words hold neither, so the loop below rarely runs: it visits only the hits,
-      // lowest byte (earliest in memory, little-endian) first.
-      while (bits !== 0) {
-        const bit = bits & -bits;
-        bits ^= bit;
-        if ((quoteBits & bit) !== 0) {
+      // Zero unless some byte of `q` or `l` is zero, i.e. the word holds a quote or an LF.
+      if (((((q - ones) & ~q) | ((l - ones) & ~l)) & highBits) === 0) continue;
+      const at = aligned + (w << 2);
+      for (let i = at; i < at + 4; i++) {
+        const byte = chunk[i];
+        if (byte === quote) {
           inQuotes = !inQuotes;
-        } else if (!inQuotes) {
-          const end = aligned + (w << 2) + ((31 - Math.clz32(bit)) >>> 3) + 1;
+        } else if (byte === lf && !inQuotes) {
           rows++;
-          ends?.push(end);
-          if (rows >= maxRows || end >= endAtOrAfter) {
+          ends?.push(i + 1);
+          if (rows >= maxRows || i + 1 >= endAtOrAfter) {
             this.#inQuotes = false;
             this.#rows = rows;
-            return end;
+            return i + 1;
           }
         }
       }

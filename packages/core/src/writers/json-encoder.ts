@@ -1,7 +1,7 @@
 import { ExportkitError } from '../errors.js';
 import type { Column, Row } from '../ports/row-source.js';
 import type { RowEncoder } from './row-encoder.js';
-import { serializeJsonValue } from './serialize-value.js';
+import { isoDate, serializeJsonValue } from './serialize-value.js';
 
 /** NDJSON: one JSON object per row, keyed by column name, each line ended by `\n`. */
 export function createNdjsonEncoder(columns: readonly Column[]): RowEncoder {
@@ -58,21 +58,31 @@ function compile(columns: readonly Column[]): JsonState {
   };
 }
 
-/** The hot loop: strings, finite numbers and null inline, the rest through the contract. */
+/** The hot loop: common types inline, the rest through the contract. */
 function objectText(row: Row, s: JsonState): string {
   if (s.count === 0) return '{}';
   let out = '';
   for (let i = 0; i < s.count; i++) {
     out += s.keys[i];
     const value = row[i];
-    if (typeof value === 'string' && s.embed[i] !== true) {
-      out += JSON.stringify(value);
-    } else if (typeof value === 'number' && Number.isFinite(value)) {
-      out += value;
-    } else if (value === null || value === undefined) {
-      out += 'null';
-    } else {
-      out += serializeJsonValue(value, s.columns[i]);
+    switch (typeof value) {
+      case 'string':
+        out +=
+          s.embed[i] === true ? serializeJsonValue(value, s.columns[i]) : JSON.stringify(value);
+        break;
+      case 'number':
+        out += Number.isFinite(value) ? value : `"${value}"`;
+        break;
+      case 'boolean':
+        out += value ? 'true' : 'false';
+        break;
+      case 'undefined':
+        out += 'null';
+        break;
+      default:
+        if (value === null) out += 'null';
+        else if (value instanceof Date) out += `"${isoDate(value, s.columns[i])}"`;
+        else out += serializeJsonValue(value, s.columns[i]);
     }
   }
   return `${out}}`;

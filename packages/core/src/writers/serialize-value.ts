@@ -2,6 +2,7 @@ import { ExportkitError } from '../errors.js';
 import type { SerializationRules } from '../manifest.js';
 import type { Column } from '../ports/row-source.js';
 import type { ExportFormat } from '../request.js';
+import { isoString } from './iso-date.js';
 
 /*
  * The one serialization contract every writer follows, so a value reads the same whatever the
@@ -88,8 +89,11 @@ export function serializationRules(format: ExportFormat): SerializationRules {
   };
 }
 
-/** `date.toISOString()`, or `SERIALIZATION_ERROR` for an invalid date (which has no text). */
-function isoDate(date: Date, column: Column | undefined): string {
+/**
+ * `date.toISOString()` (computed faster, see `iso-date.ts`), or `SERIALIZATION_ERROR` for an
+ * invalid date, which has no text. Shared by the encoders' inlined date paths.
+ */
+export function isoDate(date: Date, column: Column | undefined): string {
   const time = date.getTime();
   if (Number.isNaN(time)) {
     throw new ExportkitError(
@@ -98,7 +102,7 @@ function isoDate(date: Date, column: Column | undefined): string {
       { details: column ? { column: column.name } : undefined },
     );
   }
-  return date.toISOString();
+  return isoString(time);
 }
 
 /** Base64 of the bytes, viewing (not copying) a plain `Uint8Array` as a Buffer. */

@@ -10,7 +10,23 @@ import { createRowEncoder, resolveCsvOptions } from '../../src/writers/index.js'
 // csv-stringify, cast to the same serialization contract, must write the very same bytes.
 
 /** Characters that stress quoting and encoding, mixed with arbitrary code points. */
-const awkward = ['"', ',', ';', '\t', '|', '\r', '\n', '\r\n', ' ', '=', '-', '+', '@', "'", '\uFEFF'];
+const awkward = [
+  '"',
+  ',',
+  ';',
+  '\t',
+  '|',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '=',
+  '-',
+  '+',
+  '@',
+  "'",
+  '\uFEFF',
+];
 const unit = fc.oneof(
   fc.constantFrom(...awkward),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
@@ -142,7 +158,15 @@ describe('CSV against csv-parse and csv-stringify (property-based)', () => {
   it('matches csv-stringify with escape_formulas in the spreadsheet profile', () => {
     // Plain text, numbers, bigints and booleans: csv-stringify also prefixes Date text and
     // `toJSON` results, which exportkit leaves alone (see the unit tests).
-    const sheetValue = fc.oneof(text, text, fc.constant(null), fc.integer(), fc.double(), fc.bigInt(), fc.boolean());
+    const sheetValue = fc.oneof(
+      text,
+      text,
+      fc.constant(null),
+      fc.integer(),
+      fc.double(),
+      fc.bigInt(),
+      fc.boolean(),
+    );
     const sheetTable = fc.integer({ min: 1, max: 4 }).chain((width) =>
       fc.record({
         names: fc.array(text, { minLength: width, maxLength: width }),

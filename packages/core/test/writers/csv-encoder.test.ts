@@ -13,7 +13,12 @@ const cols = (...names: string[]): Column[] => names.map((name) => ({ name }));
 
 describe('CSV encoder (RFC 4180)', () => {
   it('writes a header and CRLF rows by default', () => {
-    expect(csv(cols('id', 'name'), [[1, 'ann'], [2, 'bob']])).toBe('id,name\r\n1,ann\r\n2,bob\r\n');
+    expect(
+      csv(cols('id', 'name'), [
+        [1, 'ann'],
+        [2, 'bob'],
+      ]),
+    ).toBe('id,name\r\n1,ann\r\n2,bob\r\n');
   });
 
   it('quotes only fields holding the delimiter, a quote, CR or LF, doubling quotes', () => {
@@ -36,7 +41,9 @@ describe('CSV encoder (RFC 4180)', () => {
       null,
       undefined,
     ];
-    expect(csv(cols(...row.map((_, i) => `c${i}`)), [row], { header: false, lineEnding: 'lf' })).toBe(
+    expect(
+      csv(cols(...row.map((_, i) => `c${i}`)), [row], { header: false, lineEnding: 'lf' }),
+    ).toBe(
       '-7,0.5,NaN,12345678901234567890,true,2024-01-02T03:04:05.006Z,aGk=,"{""a"":[1,""x,y""]}",,\n',
     );
   });
@@ -63,7 +70,9 @@ describe('CSV encoder (RFC 4180)', () => {
     expect(
       csv(cols('n', 'd', 'b'), [[1.5, new Date(0), 10n]], { delimiter: '.', header: false }),
     ).toBe('"1.5"."1970-01-01T00:00:00.000Z".10\r\n');
-    expect(csv(cols('n', 'b'), [[-1, -2n]], { delimiter: '-', header: false })).toBe('"-1"-"-2"\r\n');
+    expect(csv(cols('n', 'b'), [[-1, -2n]], { delimiter: '-', header: false })).toBe(
+      '"-1"-"-2"\r\n',
+    );
   });
 
   it('writes the empty field of a one-column row as "" so the row is not a blank line', () => {
@@ -96,7 +105,9 @@ describe('CSV encoder (RFC 4180)', () => {
 
   it('throws SERIALIZATION_ERROR for an invalid Date', () => {
     const encoder = createRowEncoder('csv', cols('d'), {});
-    expect(() => encoder.row([new Date(Number.NaN)], true)).toThrow(/column "d" holds an invalid Date/);
+    expect(() => encoder.row([new Date(Number.NaN)], true)).toThrow(
+      /column "d" holds an invalid Date/,
+    );
   });
 });
 

@@ -24,7 +24,13 @@ describe('resolveCsvOptions', () => {
   it('forces a BOM and CRLF in the spreadsheet profile', () => {
     expect(
       resolveCsvOptions({ profile: 'spreadsheet', bom: false, lineEnding: 'lf', delimiter: ';' }),
-    ).toEqual({ delimiter: ';', lineEnding: 'crlf', bom: true, header: true, profile: 'spreadsheet' });
+    ).toEqual({
+      delimiter: ';',
+      lineEnding: 'crlf',
+      bom: true,
+      header: true,
+      profile: 'spreadsheet',
+    });
   });
 
   it.each([
@@ -41,7 +47,10 @@ describe('resolveCsvOptions', () => {
 
   it('rejects an unknown line ending, profile or a non-boolean flag', () => {
     expectInvalid({ lineEnding: 'cr' as 'lf' }, "csv.lineEnding must be 'crlf' or 'lf'");
-    expectInvalid({ profile: 'excel' as 'rfc4180' }, "csv.profile must be 'rfc4180' or 'spreadsheet'");
+    expectInvalid(
+      { profile: 'excel' as 'rfc4180' },
+      "csv.profile must be 'rfc4180' or 'spreadsheet'",
+    );
     expectInvalid({ bom: 'yes' as unknown as boolean }, 'must be booleans');
   });
 });

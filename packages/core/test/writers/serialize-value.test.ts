@@ -30,8 +30,16 @@ describe('serializeCsvValue', () => {
     ['false', false, 'false'],
     ['a Date as ISO 8601 UTC', date, '2024-02-29T23:59:58.007Z'],
     ['a Buffer as base64', Buffer.from([0xfb, 0xff, 0x00]), '+/8A'],
-    ['a Uint8Array view as base64', new Uint8Array([9, 0xfb, 0xff, 0x00, 9]).subarray(1, 4), '+/8A'],
-    ['a plain object as JSON', { a: 1, b: [true, null], c: 'x"y' }, '{"a":1,"b":[true,null],"c":"x\\"y"}'],
+    [
+      'a Uint8Array view as base64',
+      new Uint8Array([9, 0xfb, 0xff, 0x00, 9]).subarray(1, 4),
+      '+/8A',
+    ],
+    [
+      'a plain object as JSON',
+      { a: 1, b: [true, null], c: 'x"y' },
+      '{"a":1,"b":[true,null],"c":"x\\"y"}',
+    ],
     ['an array as JSON', [1, 'two', { three: 3 }], '[1,"two",{"three":3}]'],
     ['a nested bigint as a string', { id: 2n ** 70n }, '{"id":"1180591620717411303424"}'],
     ['nested non-finite numbers as strings', [Number.NaN, -Infinity], '["NaN","-Infinity"]'],
@@ -63,7 +71,12 @@ describe('serializeCsvValue', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     for (const value of [Symbol('s'), () => 1, cyclic]) {
-      expect(isExportkitError(catchError(() => serializeCsvValue(value)), 'SERIALIZATION_ERROR')).toBe(true);
+      expect(
+        isExportkitError(
+          catchError(() => serializeCsvValue(value)),
+          'SERIALIZATION_ERROR',
+        ),
+      ).toBe(true);
     }
   });
 });
