@@ -1,0 +1,3 @@
+export { BullMQQueue } from './bullmq-queue.js';
+export type { DeadLetter } from './dead-letters.js';
+export type { BullMQQueueOptions } from './options.js';
