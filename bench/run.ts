@@ -1,29 +1,48 @@
-// Runs every `bench/*.bench.ts` in its own process (so peak RSS is that benchmark's alone),
-// prints one table, and writes bench/results.json. `pnpm bench csv` runs only names matching.
+// Runs every `bench/*.bench.ts` in its own process, prints one table, and merges the results
+// into bench/results.json. `pnpm bench csv` runs only the files whose names contain "csv".
+//
+// Each benchmark is compiled to plain JavaScript first and run with plain `node` against the
+// built packages (`pnpm bench` builds them), the way users run exportkit: a TypeScript loader
+// in the measured process would add its own thread and heap to every peak-RSS figure.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { type BenchResult, parseResults } from './lib/report.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
+const out = `${dir}.dist/`;
 const filter = process.argv[2];
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 
+rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: [...files.map((f) => `${dir}${f}`), `${dir}lib/*.ts`],
+  outdir: out,
+  outbase: dir,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+// The compiled files import the packages by name; a module next to them resolves through
+// bench/node_modules, like a user's code does.
+writeFileSync(`${out}package.json`, '{ "type": "module" }\n');
+
 const results: BenchResult[] = [];
 let failed = false;
 for (const file of files) {
   process.stderr.write(`\n▶ ${file}\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', `${dir}${file}`], {
+  const run = spawnSync(process.execPath, ['--expose-gc', `${out}${file.replace(/\.ts$/, '.js')}`], {
     cwd: `${dir}..`,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const found = parseResults(run.stdout ?? '');
-  results.push(...found);
+  results.push(...parseResults(run.stdout ?? ''));
   if (run.status !== 0) {
     failed = true;
     process.stderr.write(`✗ ${file} exited with ${run.status}\n`);
@@ -40,6 +59,9 @@ console.table(
     target: r.target ?? '',
   })),
 );
-writeFileSync(`${dir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`wrote bench/results.json (${results.length} results)`);
+const path = `${dir}results.json`;
+const previous: BenchResult[] = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
+const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results];
+writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
+console.log(`wrote bench/results.json (${results.length} new, ${merged.length} in all)`);
 if (failed) process.exit(1);
