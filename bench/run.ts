@@ -13,14 +13,14 @@ import { type BenchResult, parseResults } from './lib/report.js';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const out = `${dir}.dist/`;
 const filter = process.argv[2];
-const files = readdirSync(dir)
+const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => !filter || f.includes(filter))
   .sort();
+const files = all.filter((f) => !filter || f.includes(filter));
 
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: [...files.map((f) => `${dir}${f}`), `${dir}lib/*.ts`],
+  entryPoints: [...all.map((f) => `${dir}${f}`), `${dir}lib/*.ts`],
   outdir: out,
   outbase: dir,
   format: 'esm',
