@@ -1,0 +1,123 @@
+// PostgreSQL → CSV → local disk through the whole worker (claim, parts, sha256, manifest,
+// commit), on the COPY fast path (values in core's contract, and PostgreSQL's native text) and
+// on the cursor path, beside psql's `\copy (same query) to
+// file csv header` in the same run. 1,000,000 rows × 10 mixed columns generated into a table
+// with generate_series. Peak RSS is sampled for each worker run alone.
+//
+//   pnpm bench postgres                       # DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
+//   BENCH_ROWS=5000000 BENCH_PG_PATHS=copy,cursor pnpm bench postgres
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { defineExportType, Exporter, ExportWorker } from '@exportkit/core';
+import { LocalDiskObjectStore } from '@exportkit/local-disk';
+import { MemoryJobStore, MemoryQueue } from '@exportkit/memory';
+import { postgresRowSource, sql } from '@exportkit/postgres';
+import pg from 'pg';
+import { emit, timed, trackPeakRss } from './lib/report.js';
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `exportkit_bench_${randomBytes(3).toString('hex')}`;
+const dir = await mkdtemp(join(tmpdir(), 'exportkit-pg-bench-'));
+const pool = new pg.Pool({ connectionString: url, max: 4 });
+const label = `${rows.toLocaleString('en-US')} rows × 10 cols`;
+
+const columns = 'id, customer, email, amount, quantity, ratio, active, created_at, ship_date, note';
+const selectText = `SELECT ${columns} FROM "${schema}".orders ORDER BY id`;
+
+try {
+  await pool.query(`CREATE SCHEMA "${schema}";
+    CREATE TABLE "${schema}".orders (id bigint PRIMARY KEY, customer text, email text, amount numeric(12, 2),
+      quantity int, ratio float8, active boolean, created_at timestamptz, ship_date date, note text);
+    INSERT INTO "${schema}".orders SELECT g, 'Customer ' || (g % 9973) || CASE WHEN g % 10 = 0 THEN ', "VIP"' ELSE '' END,
+      'user' || g || '@example.com', round((g % 100000) / 7.0, 2), g % 50, (g % 1000) / 8.0, g % 3 = 0,
+      timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', date '2024-01-01' + (g % 365),
+      CASE WHEN g % 100 = 0 THEN E'multi\\nline note ' || g WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END
+    FROM generate_series(1, ${rows}) g;
+    ANALYZE "${schema}".orders;`);
+
+  // Baseline: psql's client-side COPY of the same query into a file.
+  const psqlFile = join(dir, 'psql.csv');
+  const psqlSeconds = await timed(() =>
+    promisify(execFile)('psql', [
+      url,
+      '-X',
+      '-q',
+      '-c',
+      `\\copy (${selectText}) to '${psqlFile}' csv header`,
+    ]),
+  );
+  const psqlBytes = (await stat(psqlFile)).size;
+
+  const allPaths = ['copy', 'copy-native', 'cursor'] as const;
+  const wanted = process.env.BENCH_PG_PATHS?.split(',');
+  for (const path of allPaths.filter((p) => !wanted || wanted.includes(p))) {
+    const store = new LocalDiskObjectStore({ root: join(dir, path) });
+    const jobStore = new MemoryJobStore();
+    const queue = new MemoryQueue();
+    const types = [
+      defineExportType({
+        name: 'orders',
+        columns: columns.split(', '),
+        formats: ['csv'],
+        source: postgresRowSource({
+          pool,
+          copy: path !== 'cursor',
+          copyValues: path === 'copy-native' ? 'native' : 'contract',
+          query:
+            () => sql`SELECT id, customer, email, amount, quantity, ratio, active, created_at, ship_date, note
+            FROM ${sql.identifier(schema)}.orders ORDER BY id`,
+        }),
+      }),
+    ];
+    const exporter = new Exporter({ jobStore, queue, store, types });
+    const worker = new ExportWorker({ jobStore, queue, store, types, leaseMs: 600_000 });
+    global.gc?.();
+    const rss = trackPeakRss();
+    const { export: job } = await exporter.request({
+      type: 'orders',
+      tenantId: 'bench',
+      format: 'csv',
+    });
+    const seconds = await timed(async () => {
+      const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
+      if (!message || (await worker.processMessage(message)).outcome !== 'succeeded')
+        throw new Error('export failed');
+    });
+    const peakMb = rss.stop();
+    const manifest = await exporter.manifest('bench', job.exportId);
+    if (manifest.totals.rows !== rows)
+      throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
+    if (manifest.path !== (path === 'cursor' ? 'rows' : 'encoded')) {
+      throw new Error(`ran on the ${manifest.path} path`);
+    }
+
+    const ours = Math.round(rows / seconds);
+    const baseline = Math.round(rows / psqlSeconds);
+    emit({
+      name: `postgres ${path} path → worker → local disk, ${label} vs psql \\copy → file`,
+      ours,
+      baseline,
+      ratio: Math.round((ours / baseline) * 100) / 100,
+      unit: 'rows/s',
+      target: path === 'cursor' ? '>= 0.4' : '>= 0.8',
+      note: `${(manifest.totals.bytes / 1e6).toFixed(0)} MB in ${manifest.totals.parts} parts; psql wrote ${(psqlBytes / 1e6).toFixed(0)} MB`,
+    });
+    emit({
+      name: `peak RSS, postgres ${path} path → local disk, ${rows.toLocaleString('en-US')} rows`,
+      ours: peakMb,
+      baseline: null,
+      ratio: Math.round((peakMb / 150) * 100) / 100,
+      unit: 'MB',
+      target: '<= 150 MB',
+    });
+  }
+} finally {
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+  await pool.end();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+import type { EncodedStream } from '@exportkit/core';
+import { to as copyTo } from 'pg-copy-streams';
+import { columnOf, copyExpression } from './column-types.js';
+import { createCrlfRewriter } from './crlf.js';
+import { quoteLiteral } from './literal.js';
+import type { PreparedRead } from './prepared-read.js';
+import { ReadSession } from './read-session.js';
+import { abortReason, wrapSourceError } from './source-errors.js';
+
+/** Options for {@link openCopyRead}. */
+export interface CopyReadOptions {
+  /** One ASCII character COPY accepts as a CSV delimiter. */
+  delimiter: string;
+  lineEnding: 'crlf' | 'lf';
+  /** `'contract'` rewrites columns whose PostgreSQL text differs from core's serialization. */
+  values: 'native' | 'contract';
+  signal: AbortSignal;
+}
+
+/**
+ * The COPY fast path: `COPY (query) TO STDOUT (FORMAT csv)` streamed through as bytes. The
+ * query is first described (`LIMIT 0`, bound parameters) for its columns. With
+ * `values: 'contract'`, columns whose PostgreSQL text differs from core's serialization
+ * (booleans, timestamps, bytea) are rewritten in SQL, so both paths write the same bytes.
+ */
+export async function openCopyRead(
+  read: PreparedRead,
+  options: CopyReadOptions,
+): Promise<EncodedStream> {
+  const { signal } = options;
+  signal.throwIfAborted();
+  // Built before connecting: a value that cannot be inlined fails without touching the pool.
+  const inlined = read.inlined();
+  const session = await ReadSession.open(read.pool).catch((error: unknown) => {
+    throw wrapSourceError(error, 'Connecting');
+  });
+  const onAbort = (): void => session.destroy(abortReason(signal));
+  signal.addEventListener('abort', onAbort, { once: true });
+
+  let copySql: string;
+  let columns: EncodedStream['columns'];
+  try {
+    const described = await session.client.query({
+      text: `SELECT * FROM (${read.text}\n) AS _ek LIMIT 0`,
+      values: read.values,
+    });
+    columns = described.fields.map(columnOf);
+    const oids = described.fields.map((f) => f.dataTypeID);
+    copySql = copyStatement(inlined, oids, read.maxRows, options);
+    signal.throwIfAborted();
+  } catch (error) {
+    signal.removeEventListener('abort', onAbort);
+    session.destroy(error);
+    if (signal.aborted) throw abortReason(signal);
+    throw wrapSourceError(error, 'Describing the query');
+  }
+
+  const stream = session.client.query(copyTo(copySql));
+  // Closing the connection on abort fails the COPY with "Connection terminated"; when no one is
+  // iterating yet, that error has no other listener and would crash the process.
+  stream.on('error', () => undefined);
+  const rewrite = options.lineEnding === 'crlf' ? createCrlfRewriter() : undefined;
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let complete = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        yield rewrite ? rewrite(chunk) : chunk;
+      }
+      complete = true;
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      throw wrapSourceError(error, 'Reading COPY output');
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      // A COPY cut short leaves the connection mid-protocol: close it rather than reuse it.
+      if (complete) await session.finish();
+      else {
+        stream.destroy();
+        session.destroy(new Error('COPY not read to the end'));
+      }
+    }
+  }
+
+  return { columns, chunks: chunks() };
+}
+
+/** The COPY statement, wrapping the query only when a column needs rewriting or a limit applies. */
+function copyStatement(
+  query: string,
+  typeOids: number[],
+  maxRows: number | undefined,
+  { delimiter, values }: CopyReadOptions,
+): string {
+  const refs = typeOids.map((_, i) => `c${i + 1}`);
+  const expressions = typeOids.map((oid, i) =>
+    values === 'contract' ? copyExpression(oid, refs[i]!) : undefined,
+  );
+  let inner = query;
+  if (maxRows !== undefined || expressions.some((e) => e !== undefined)) {
+    // Aliasing the columns by position makes duplicate or odd output names harmless. PostgreSQL
+    // keeps a subquery's ORDER BY through a plain projection like this one.
+    const select = expressions.map((e, i) => e ?? refs[i]!).join(', ');
+    const limit = maxRows === undefined ? '' : ` LIMIT ${Math.trunc(maxRows)}`;
+    inner = `SELECT ${select} FROM (${query}\n) AS _ek(${refs.join(', ')})${limit}`;
+  }
+  return `COPY (${inner}\n) TO STDOUT (FORMAT csv, DELIMITER ${quoteLiteral(delimiter)}, HEADER false)`;
+}
