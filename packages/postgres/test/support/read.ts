@@ -27,7 +27,7 @@ export async function openCsv(
   source: RowSource,
   query: SourceQuery,
   csv: { delimiter?: string; lineEnding?: 'crlf' | 'lf' } = {},
-  signal = new AbortController().signal,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<EncodedStream> {
   const stream = await source.openEncoded?.(query, {
     format: 'csv',
