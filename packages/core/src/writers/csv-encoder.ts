@@ -22,8 +22,10 @@ const quoteChars = /"/g;
 
 /**
  * An RFC 4180 encoder: a field is quoted only when it holds the delimiter, a quote, CR or LF,
- * and inner quotes are doubled. One addition: the empty field of a one-column row is written
- * `""`, since readers such as pandas skip blank lines and the row would vanish. Values follow
+ * and inner quotes are doubled. Two additions: an empty string is written `""` and null as an
+ * empty field, so the two stay apart (as Postgres `COPY ... CSV` reads and writes them); and the
+ * empty field of a one-column row is written `""`, since readers such as pandas skip blank
+ * lines and the row would vanish. Values follow
  * {@link serializeCsvValue}. In the `'spreadsheet'` profile a text value (not a number,
  * bigint, date or boolean) starting with a formula character is prefixed with `'`; text in a
  * `number`/`bigint`/`decimal` column that is a plain number is left alone, so negative
@@ -92,7 +94,7 @@ function fastRow(row: Row, s: CsvState): string {
     const value = row[i];
     switch (typeof value) {
       case 'string':
-        if (neutralize) out += encodeText(value, s, s.numericText[i] === true);
+        if (neutralize || value === '') out += encodeText(value, s, s.numericText[i] === true);
         else out += needsQuotes.test(value) ? quote(value) : value;
         break;
       case 'number':
@@ -126,6 +128,7 @@ function checkedRow(row: Row, s: CsvState): string {
 /** Any value through the contract; numbers, bigints, dates and booleans are never neutralised. */
 function encodeField(value: unknown, index: number, s: CsvState): string {
   const text = serializeCsvValue(value, s.columns[index]);
+  if (text === '') return '""'; // an empty string or zero bytes: present, unlike null
   if (typeof value === 'string') return encodeText(text, s, s.numericText[index] === true);
   if (typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
     // Objects are text: JSON, or a `toJSON` result such as a decimal library's "-1.50".
@@ -136,6 +139,7 @@ function encodeField(value: unknown, index: number, s: CsvState): string {
 
 /** Text from a string value or header: neutralised (spreadsheet profile), then quoted as needed. */
 function encodeText(text: string, s: CsvState, numericOk: boolean): string {
+  if (text === '') return '""';
   let field = text;
   if (s.neutralize && formulaStart.test(field) && !(numericOk && plainNumber.test(field))) {
     field = `'${field}`;

@@ -101,8 +101,10 @@ function stringifyOracle(
   rows: readonly Row[],
   csv: Required<CsvOptions>,
 ): string {
-  // A one-column row with an empty field is written `""` (see createCsvEncoder).
-  const empty = names.length === 1 ? { value: '', quoted_empty: true } : '';
+  // An empty string is written `""`, null as an empty field; in a one-column row null is `""`
+  // too, so the row is not a blank line (see createCsvEncoder).
+  const quotedEmpty = { value: '', quoted_empty: true };
+  const empty = names.length === 1 ? quotedEmpty : '';
   return stringify(rows as unknown[][], {
     // Object columns, since csv-stringify refuses an empty string as a column key.
     columns: names.map((header, i) => ({ key: String(i), header })),
@@ -114,14 +116,14 @@ function stringifyOracle(
     quote_record_delimiter: true,
     escape_formulas: csv.profile === 'spreadsheet',
     cast: {
-      string: (v) => (v === '' ? empty : v),
+      string: (v) => (v === '' ? quotedEmpty : v),
       null: () => empty,
       undefined: () => empty,
       boolean: (v) => (v ? 'true' : 'false'),
       number: (v) => String(v),
       bigint: (v) => v.toString(),
       date: (v) => v.toISOString(),
-      object: (v) => referenceText(v) || empty,
+      object: (v) => referenceText(v) || quotedEmpty,
     },
   });
 }

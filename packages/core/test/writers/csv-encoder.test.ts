@@ -24,7 +24,7 @@ describe('CSV encoder (RFC 4180)', () => {
   it('quotes only fields holding the delimiter, a quote, CR or LF, doubling quotes', () => {
     const row = ['plain', 'a,b', 'say "hi"', 'cr\rx', 'lf\nx', 'crlf\r\nx', ' padded ', "it's", ''];
     expect(csv(cols(...row.map((_, i) => `c${i}`)), [row], { header: false })).toBe(
-      'plain,"a,b","say ""hi""","cr\rx","lf\nx","crlf\r\nx", padded ,it\'s,\r\n',
+      'plain,"a,b","say ""hi""","cr\rx","lf\nx","crlf\r\nx", padded ,it\'s,""\r\n',
     );
   });
 
@@ -77,7 +77,11 @@ describe('CSV encoder (RFC 4180)', () => {
 
   it('writes the empty field of a one-column row as "" so the row is not a blank line', () => {
     expect(csv(cols('only'), [[''], [null], ['x']])).toBe('only\r\n""\r\n""\r\nx\r\n');
-    expect(csv(cols('a', 'b'), [[null, '']], { header: false })).toBe(',\r\n');
+  });
+
+  it('keeps an empty string ("") apart from null (empty field), as Postgres COPY does', () => {
+    const row = [null, '', Buffer.alloc(0)];
+    expect(csv(cols('a', 'b', 'c'), [row], { header: false })).toBe(',"",""\r\n');
   });
 
   it('writes missing trailing values as empty fields and ignores extra ones', () => {
@@ -138,7 +142,7 @@ describe('CSV encoder, spreadsheet profile', () => {
     ['-5', "'-5"],
     ['a=b', 'a=b'],
     [" '=x", " '=x"],
-    ['', ''],
+    ['', '""'],
   ])('neutralises the text %j as %j', (value, expected) => {
     expect(sheet(cols('t', 'u'), [[value, 'x']])).toBe(`${expected},x\r\n`);
   });
