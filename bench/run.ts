@@ -36,12 +36,16 @@ const results: BenchResult[] = [];
 let failed = false;
 for (const file of files) {
   process.stderr.write(`\n▶ ${file}\n`);
-  const run = spawnSync(process.execPath, ['--expose-gc', `${out}${file.replace(/\.ts$/, '.js')}`], {
-    cwd: `${dir}..`,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', `${out}${file.replace(/\.ts$/, '.js')}`],
+    {
+      cwd: `${dir}..`,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   results.push(...parseResults(run.stdout ?? ''));
   if (run.status !== 0) {
     failed = true;
