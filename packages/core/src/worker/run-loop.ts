@@ -34,7 +34,7 @@ export async function runLoop(
   let failures = 0;
   while (!signal?.aborted) {
     if (inFlight.size >= concurrency) {
-      await Promise.race(inFlight);
+      await firstSettled(inFlight, signal);
       continue;
     }
     let messages: ReceivedMessage[];
@@ -94,5 +94,20 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       signal?.removeEventListener('abort', done);
       resolve();
     }
+  });
+}
+
+/** Resolves when one task settles or `signal` aborts, whichever comes first. */
+function firstSettled(tasks: Set<Promise<void>>, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    // A listener per wait, removed after: racing against one long-lived abort promise would
+    // pile a reaction onto it for every wait of a long-running worker.
+    const done = () => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    signal?.addEventListener('abort', done, { once: true });
+    for (const task of tasks) task.then(done, done);
   });
 }

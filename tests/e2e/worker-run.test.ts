@@ -1,0 +1,75 @@
+import { defineExportType, listParts } from '@exportkit/core';
+import { MemoryObjectStore } from '@exportkit/memory';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './harness.js';
+import { columns, pausableSource, rowsType } from './sources.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+const tenantId = 'acme';
+
+describe('ExportWorker.run', () => {
+  it('processes queued exports with the given concurrency and stops when the signal aborts', async () => {
+    h = await createHarness({ types: [rowsType(200)] });
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++)
+      ids.push(
+        (await h.exporter.request({ type: 'items', tenantId, filters: { n } })).export.exportId,
+      );
+    const stop = new AbortController();
+    const running = h.worker.run({ concurrency: 3, signal: stop.signal, pollWaitMs: 20 });
+    const views = await Promise.all(ids.map((id) => h.waitFinished(tenantId, id)));
+    expect(views.map((v) => v.status)).toEqual(Array(6).fill('succeeded'));
+    stop.abort();
+    await running;
+  });
+
+  it('on shutdown waits for exports in flight, then releases the unfinished ones for redelivery', async () => {
+    const source = pausableSource(1000, 200);
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source })],
+      worker: { shutdownTimeoutMs: 100, leaseMs: 60_000 },
+    });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    const stop = new AbortController();
+    const running = h.worker.run({ signal: stop.signal, pollWaitMs: 20 });
+    await source.reached;
+    stop.abort();
+    await running;
+    // Released at once (lease handed back, message visible again), not after the 60 s lease.
+    const job = await h.jobStore.get({ tenantId, exportId: queued.exportId });
+    expect(job?.status).toBe('running');
+    expect(Date.parse(job?.leaseExpiresAt ?? '')).toBeLessThanOrEqual(Date.now());
+    expect(h.queue.counts().waiting).toBe(1);
+    source.release();
+    expect(await h.processNext()).toBe('succeeded');
+    expect((await h.exporter.status(tenantId, queued.exportId)).result?.rows).toBe(1000);
+  });
+});
+
+describe('listParts', () => {
+  it('lists part objects under a prefix in part order, for both naming conventions', async () => {
+    const store = new MemoryObjectStore();
+    for (const key of [
+      'x/urls.csv_part10',
+      'x/urls.csv',
+      'x/urls.csv_part2',
+      'x/metadata.json',
+      'y/urls.csv_part3',
+    ]) {
+      await store.put(key, 'a');
+    }
+    expect((await listParts(store, 'x/', 'urls.csv')).map((p) => p.key)).toEqual([
+      'x/urls.csv',
+      'x/urls.csv_part2',
+      'x/urls.csv_part10',
+    ]);
+    for (const n of [10, 2, 1]) await store.put(`r/part-${String(n).padStart(5, '0')}.csv`, 'a');
+    await store.put('r/manifest.json', '{}');
+    expect((await listParts(store, 'r/')).map((p) => p.key)).toEqual([
+      'r/part-00001.csv',
+      'r/part-00002.csv',
+      'r/part-00010.csv',
+    ]);
+  });
+});
