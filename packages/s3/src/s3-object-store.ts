@@ -32,6 +32,13 @@ const maxSignedUrlMs = 7 * 24 * 60 * 60 * 1000;
 /** S3 refuses multipart parts below 5 MiB (except the last) and single PUTs above 5 GiB. */
 const minPartSize = 5 * MiB;
 const maxSinglePut = 5 * 1024 * MiB;
+/**
+ * Defaults sized for the worker, whose encoder produces ~20–30 MB/s of CSV: S3's smallest part
+ * and two in flight keep a put at ~15 MiB of part buffers instead of ~40 MiB with 8 MiB × 4,
+ * and were as fast against s3rver (see packages/s3/README.md, Performance).
+ */
+const defaultPartSize = minPartSize;
+const defaultQueueSize = 2;
 /** DeleteObjects takes at most 1,000 keys a call. */
 const deleteBatchSize = 1000;
 
@@ -51,11 +58,19 @@ export interface S3ObjectStoreOptions {
    * @defaultValue `''` (the bucket root)
    */
   prefix?: string;
-  /** Multipart part size in bytes (at least 5 MiB, S3's minimum). @defaultValue `8 MiB` */
+  /**
+   * Multipart part size in bytes, from 5 MiB (S3's minimum) to 5 GiB. An object has at most
+   * 10,000 parts, so the default caps one object at about 48 GiB (core's default part is
+   * 256 MiB). lib-storage copies each part into one buffer, so memory grows with this.
+   * @defaultValue `5 MiB`
+   */
   partSizeBytes?: number;
   /**
-   * Parts uploaded in parallel. Memory per streamed put is about `queueSize × partSizeBytes`.
-   * @defaultValue `4`
+   * Parts uploaded in parallel. A streamed put holds about `(queueSize + 1) × partSizeBytes`
+   * (the parts in flight plus the one filling). Two keep the producer and the upload
+   * overlapping (one part goes up while the next fills); with one, the producer waits for each
+   * part's upload. More only helps a producer faster than one connection's upload.
+   * @defaultValue `2`
    */
   queueSize?: number;
   /**
@@ -91,8 +106,8 @@ export class S3ObjectStore implements ObjectStore {
     this.#client = options.client;
     this.#bucket = options.bucket;
     this.#prefix = normalizePrefix(options.prefix ?? '');
-    this.#partSize = options.partSizeBytes ?? 8 * MiB;
-    this.#queueSize = options.queueSize ?? 4;
+    this.#partSize = options.partSizeBytes ?? defaultPartSize;
+    this.#queueSize = options.queueSize ?? defaultQueueSize;
     this.#threshold = options.multipartThresholdBytes ?? this.#partSize;
     this.#logger = options.logger ?? console;
     if (

@@ -73,6 +73,35 @@ describe('S3ObjectStore extras', () => {
     client.destroy();
   });
 
+  it('gives the event loop a turn at least once per MiB of a body that never waits for I/O', async () => {
+    // Without turns, an in-process producer (the worker's encoder) starves the sockets of the
+    // parts in flight: the first 5 MiB alone would be read before any turn.
+    const store = await freshStore();
+    const chunk = 64 * 1024;
+    let produced = 0;
+    let atLastTurn = 0;
+    let worstGap = 0;
+    let watching = true;
+    const onTurn = () => {
+      atLastTurn = produced;
+      if (watching) setImmediate(onTurn);
+    };
+    setImmediate(onTurn);
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 192; i++) {
+        worstGap = Math.max(worstGap, produced - atLastTurn);
+        produced += chunk;
+        yield new Uint8Array(chunk).fill(i);
+      }
+    };
+    try {
+      expect(await store.put('turns/object', body())).toEqual({ size: 12 * MiB });
+    } finally {
+      watching = false;
+    }
+    expect(worstGap).toBeLessThanOrEqual(2 * MiB);
+  });
+
   it('aborts the multipart upload (never leaves it open) when the body fails after parts went up', async () => {
     const bucket = await server.createBucket();
     const client = s3ClientFor(server.endpoint);
