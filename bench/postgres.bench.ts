@@ -2,7 +2,9 @@
 // commit), on the COPY fast path (values in core's contract, and PostgreSQL's native text) and
 // on the cursor path, beside psql's `\copy (same query) to
 // file csv header` in the same run. 1,000,000 rows × 10 mixed columns generated into a table
-// with generate_series. Peak RSS is sampled for each worker run alone.
+// with generate_series. Peak RSS is the whole process's, sampled during each worker run; paths
+// run one after another in this process, so a later path's figure includes what earlier runs
+// left allocated (a worker process running exports one after another behaves the same).
 //
 //   pnpm bench postgres                       # DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
 //   BENCH_ROWS=5000000 BENCH_PG_PATHS=copy,cursor pnpm bench postgres

@@ -86,7 +86,8 @@ function columnType(oid: number): Column['type'] {
 }
 
 /**
- * The SQL that makes COPY write a column the way core's writers write the cursor path's value,
+ * The SQL that makes COPY write a column the way core's writers write the cursor path's value
+ * (used only for delimiters the COPY rewriter cannot handle; see `rewritableDelimiter`),
  * or `undefined` when PostgreSQL's own text already matches: booleans as `true`/`false`,
  * timestamps as ISO 8601 UTC with milliseconds (`Date#toISOString`), bytea as one-line base64.
  */
@@ -134,24 +135,39 @@ export function parseTimestamp(text: string): Date | string {
   }
   let offsetMinutes = 0;
   if (i < text.length) {
-    const sign = text[i] === '-' ? -1 : 1;
-    const hours = Number(text.slice(i + 1, i + 3));
-    const minutes = text[i + 3] === ':' ? Number(text.slice(i + 4, i + 6)) : 0;
+    const sign = text.charCodeAt(i) === 45 ? -1 : 1;
+    const hours = digits2(text, i + 1);
+    const minutes = text.charCodeAt(i + 3) === 58 ? digits2(text, i + 4) : 0;
     offsetMinutes = sign * (hours * 60 + minutes);
   }
-  const year = Number(text.slice(0, 4));
+  // Digits read from char codes: slicing and Number() per part cost more than the Date itself.
+  const year = digits2(text, 0) * 100 + digits2(text, 2);
   // Date.UTC reads years 0..99 as 1900..1999.
   if (year < 100) return text;
-  const time = Date.UTC(
-    year,
-    Number(text.slice(5, 7)) - 1,
-    Number(text.slice(8, 10)),
-    Number(text.slice(11, 13)),
-    Number(text.slice(14, 16)),
-    Number(text.slice(17, 19)),
-    ms,
-  );
-  return Number.isNaN(time) ? text : new Date(time - offsetMinutes * 60_000);
+  const month = digits2(text, 5);
+  const day = digits2(text, 8);
+  const seconds = digits2(text, 11) * 3600 + digits2(text, 14) * 60 + digits2(text, 17);
+  // Consecutive rows often share a day: Date.UTC runs once per day, not once per value.
+  if (year !== cachedYear || month !== cachedMonth || day !== cachedDay) {
+    cachedDayMs = Date.UTC(year, month - 1, day);
+    cachedYear = year;
+    cachedMonth = month;
+    cachedDay = day;
+  }
+  const time = cachedDayMs + seconds * 1000 + ms - offsetMinutes * 60_000;
+  return Number.isNaN(time) ? text : new Date(time);
+}
+
+let cachedYear = Number.NaN;
+let cachedMonth = Number.NaN;
+let cachedDay = Number.NaN;
+let cachedDayMs = Number.NaN;
+
+/** The two-digit number at `at`, or NaN when either character is not a digit. */
+function digits2(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : Number.NaN;
 }
 
 function isDigit(code: number): boolean {

@@ -1,11 +1,19 @@
 import type { EncodedStream } from '@exportkit/core';
 import { to as copyTo } from 'pg-copy-streams';
 import { columnOf, copyExpression } from './column-types.js';
-import { createCrlfRewriter } from './crlf.js';
+import {
+  contractKinds,
+  createCopyRewriter,
+  rewritableDelimiter,
+  sameKinds,
+} from './copy-rewriter.js';
 import { quoteLiteral } from './literal.js';
 import type { PreparedRead } from './prepared-read.js';
 import { ReadSession } from './read-session.js';
 import { abortReason, wrapSourceError } from './source-errors.js';
+
+/** Bytes of COPY output rewritten at a time. */
+const rewriteSlice = 128 * 1024;
 
 /** Options for {@link openCopyRead}. */
 export interface CopyReadOptions {
@@ -21,7 +29,9 @@ export interface CopyReadOptions {
  * The COPY fast path: `COPY (query) TO STDOUT (FORMAT csv)` streamed through as bytes. The
  * query is first described (`LIMIT 0`, bound parameters) for its columns. With
  * `values: 'contract'`, columns whose PostgreSQL text differs from core's serialization
- * (booleans, timestamps, bytea) are rewritten in SQL, so both paths write the same bytes.
+ * (booleans, timestamps, bytea) are rewritten on the streamed bytes (see `createCopyRewriter`;
+ * in SQL for delimiters it cannot handle), so both paths write the same bytes. The rewriter also
+ * turns COPY's LF row ends into CRLF.
  */
 export async function openCopyRead(
   read: PreparedRead,
@@ -39,6 +49,7 @@ export async function openCopyRead(
 
   let copySql: string;
   let columns: EncodedStream['columns'];
+  let kinds: ReturnType<typeof contractKinds>;
   try {
     const described = await session.client.query({
       text: `SELECT * FROM (${read.text}\n) AS _ek LIMIT 0`,
@@ -46,7 +57,12 @@ export async function openCopyRead(
     });
     columns = described.fields.map(columnOf);
     const oids = described.fields.map((f) => f.dataTypeID);
-    copySql = copyStatement(inlined, oids, read.maxRows, options);
+    // The contract is written in Node from PostgreSQL's fast native text when the delimiter
+    // allows; in SQL otherwise (to_char costs the server ~0.5-1 µs per timestamp).
+    kinds = options.values === 'contract' ? contractKinds(oids) : undefined;
+    const inSql = kinds !== undefined && !rewritableDelimiter(options.delimiter);
+    if (inSql) kinds = undefined;
+    copySql = copyStatement(inlined, oids, read.maxRows, options.delimiter, inSql);
     signal.throwIfAborted();
   } catch (error) {
     signal.removeEventListener('abort', onAbort);
@@ -59,13 +75,26 @@ export async function openCopyRead(
   // Closing the connection on abort fails the COPY with "Connection terminated"; when no one is
   // iterating yet, that error has no other listener and would crash the process.
   stream.on('error', () => undefined);
-  const rewrite = options.lineEnding === 'crlf' ? createCrlfRewriter() : undefined;
+  const rewrite =
+    kinds || options.lineEnding === 'crlf'
+      ? createCopyRewriter(
+          kinds ?? sameKinds(columns.length),
+          options.delimiter,
+          options.lineEnding,
+        )
+      : undefined;
 
   async function* chunks(): AsyncGenerator<Uint8Array> {
     let complete = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        yield rewrite ? rewrite(chunk) : chunk;
+        if (!rewrite) yield chunk;
+        // pg-copy-streams hands over all it has read at once, megabytes after a stall: slices
+        // keep the rewriter's buffer (4× its input) small.
+        else
+          for (let at = 0; at < chunk.length; at += rewriteSlice) {
+            yield rewrite(chunk.subarray(at, at + rewriteSlice));
+          }
       }
       complete = true;
     } catch (error) {
@@ -85,17 +114,19 @@ export async function openCopyRead(
   return { columns, chunks: chunks() };
 }
 
-/** The COPY statement, wrapping the query only when a column needs rewriting or a limit applies. */
+/**
+ * The COPY statement, wrapping the query only when a column is rewritten in SQL (`inSql`) or a
+ * limit applies.
+ */
 function copyStatement(
   query: string,
   typeOids: number[],
   maxRows: number | undefined,
-  { delimiter, values }: CopyReadOptions,
+  delimiter: string,
+  inSql: boolean,
 ): string {
   const refs = typeOids.map((_, i) => `c${i + 1}`);
-  const expressions = typeOids.map((oid, i) =>
-    values === 'contract' ? copyExpression(oid, refs[i]!) : undefined,
-  );
+  const expressions = typeOids.map((oid, i) => (inSql ? copyExpression(oid, refs[i]!) : undefined));
   let inner = query;
   if (maxRows !== undefined || expressions.some((e) => e !== undefined)) {
     // Aliasing the columns by position makes duplicate or odd output names harmless. PostgreSQL

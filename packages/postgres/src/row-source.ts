@@ -35,12 +35,13 @@ export interface PostgresRowSourceOptions {
   /** Offers the COPY fast path for CSV. Set `false` to always read through the cursor. @defaultValue `true` */
   copy?: boolean;
   /**
-   * How the COPY path writes values. `'contract'`: rewritten in SQL to core's serialization
-   * contract (`true`/`false`, ISO 8601 `...T...Z` with milliseconds, one-line base64), so the
-   * bytes match the cursor path and the manifest's serialization rules; `to_char` makes this
-   * slower on timestamp-heavy tables. `'native'`: PostgreSQL's own text (`t`/`f`,
-   * `2024-01-02 03:04:05.678+00` in UTC, bytea as `\x` hex) at full COPY speed, loadable back
-   * with `COPY ... FROM` as is. See docs/postgres.md for every difference and the figures.
+   * How the COPY path writes values. `'contract'`: core's serialization contract (`true`/`false`,
+   * ISO 8601 `...T...Z` with milliseconds, one-line base64), byte-identical to the cursor path and
+   * the manifest's serialization rules; PostgreSQL writes its fast native text and this package
+   * rewrites those columns on the bytes as they stream (in SQL instead for a delimiter that such
+   * text can hold, e.g. `.` or space, which is slower). `'native'`: PostgreSQL's own text (`t`/`f`,
+   * `2024-01-02 03:04:05.678+00` in UTC, bytea as `\x` hex), loadable back with `COPY ... FROM`
+   * as is. See docs/postgres.md for every difference and the figures.
    * @defaultValue `'contract'`
    */
   copyValues?: 'native' | 'contract';

@@ -1,6 +1,4 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCrlfRewriter } from '../src/crlf.js';
 import { inlineQuery } from '../src/literal.js';
 import { sql } from '../src/sql.js';
 import { scanSql } from '../src/sql-lexer.js';
@@ -51,39 +49,5 @@ describe('scanSql', () => {
     expect(at(['SELECT "', '"'])).toEqual([false]);
     expect(at(['SELECT $$', '$$'])).toEqual([false]);
     expect(at(["SELECT 'it''s' = ", ''])).toEqual([true]);
-  });
-});
-
-describe('CRLF rewriter', () => {
-  /** What the rewrite must produce: CRLF for every LF outside quotes. */
-  const reference = (text: string): string => {
-    let out = '';
-    let quoted = false;
-    for (const c of text) {
-      if (c === '"') quoted = !quoted;
-      out += c === '\n' && !quoted ? '\r\n' : c;
-    }
-    return out;
-  };
-
-  it('rewrites LF row ends outside quotes only, however the bytes are chunked', () => {
-    const csvText = fc
-      .array(fc.constantFrom('a', ',', '"', '\n', '""', 'ü', '\r'), { maxLength: 200 })
-      .map((parts) => parts.join(''));
-    fc.assert(
-      fc.property(csvText, fc.array(fc.nat(), { maxLength: 10 }), (text, cuts) => {
-        const bytes = Buffer.from(text);
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const rewrite = createCrlfRewriter();
-        let from = 0;
-        const out: Buffer[] = [];
-        for (const point of [...points, bytes.length]) {
-          out.push(rewrite(bytes.subarray(from, point)));
-          from = point;
-        }
-        expect(Buffer.concat(out).toString()).toBe(reference(text));
-      }),
-      { numRuns: 500 },
-    );
   });
 });

@@ -60,6 +60,39 @@ export class PartWriter {
   }
 
   /**
+   * Whether one more row of `bytes` fits in the current part once `pendingRows` rows of
+   * `pendingBytes` (checked one by one, not yet written) are in it. Lets the encoded path check
+   * rows one at a time and write them in runs.
+   */
+  fitsAfter(pendingRows: number, pendingBytes: number, bytes: number): boolean {
+    const rows = this.#rowsInPart + pendingRows;
+    if (rows === 0) return true;
+    return (
+      rows < this.#options.maxRowsPerPart &&
+      this.#bytesInPart + pendingBytes + bytes + this.#partEndBytes <= this.#options.maxBytesPerPart
+    );
+  }
+
+  /**
+   * Opens the part the next rows go into, if none is open, as writing a row would: call it
+   * before the first row of a run, so the run's later checks count the part's `partStart`.
+   */
+  ensureOpen(): void {
+    if (!this.#current) this.#open();
+  }
+
+  /**
+   * Writes `rows` whole encoded rows of `bytes` bytes in one piece into the part opened by
+   * {@link ensureOpen}, each row checked with {@link fitsAfter} first. Returns true when the
+   * caller should `await drain()`.
+   */
+  writeRows(data: Uint8Array, bytes: number, rows: number): boolean {
+    const part = this.#current ?? this.#open();
+    this.#count(bytes, rows);
+    return part.writeBytes(data);
+  }
+
+  /**
    * Writes one encoded row of `bytes` UTF-8 bytes, opening a new part first when it does not
    * fit. Returns true when the caller should `await drain()`.
    */
