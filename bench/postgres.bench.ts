@@ -2,24 +2,35 @@
 // commit), on the COPY fast path (values in core's contract, and PostgreSQL's native text) and
 // on the cursor path, beside psql's `\copy (same query) to
 // file csv header` in the same run. 1,000,000 rows × 10 mixed columns generated into a table
-// with generate_series. Peak RSS is the whole process's, sampled during each worker run; paths
-// run one after another in this process, so a later path's figure includes what earlier runs
-// left allocated (a worker process running exports one after another behaves the same).
+// with generate_series. Each path runs in its own process (this file starts itself once per
+// path), so each peak RSS is that path's alone, sampled during its worker run.
 //
 //   pnpm bench postgres                       # DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
 //   BENCH_ROWS=5000000 BENCH_PG_PATHS=copy,cursor pnpm bench postgres
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { defineExportType, Exporter, ExportWorker } from '@exportkit/core';
+import { defineExportType } from '@exportkit/core';
 import { LocalDiskObjectStore } from '@exportkit/local-disk';
-import { MemoryJobStore, MemoryQueue } from '@exportkit/memory';
 import { postgresRowSource, sql } from '@exportkit/postgres';
 import pg from 'pg';
-import { emit, timed, trackPeakRss } from './lib/report.js';
+import { measureExport } from './lib/measure-export.js';
+import { emit, emitPeakRss, timed } from './lib/report.js';
+
+const allPaths = ['copy', 'copy-native', 'cursor'] as const;
+if (!process.env.BENCH_PG_PATHS) {
+  for (const path of allPaths) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1] ?? ''], {
+      env: { ...process.env, BENCH_PG_PATHS: path },
+      stdio: 'inherit',
+    });
+    if (child.status !== 0) process.exitCode = 1;
+  }
+  process.exit();
+}
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -55,45 +66,23 @@ try {
   );
   const psqlBytes = (await stat(psqlFile)).size;
 
-  const allPaths = ['copy', 'copy-native', 'cursor'] as const;
   const wanted = process.env.BENCH_PG_PATHS?.split(',');
   for (const path of allPaths.filter((p) => !wanted || wanted.includes(p))) {
     const store = new LocalDiskObjectStore({ root: join(dir, path) });
-    const jobStore = new MemoryJobStore();
-    const queue = new MemoryQueue();
-    const types = [
-      defineExportType({
-        name: 'orders',
-        columns: columns.split(', '),
-        formats: ['csv'],
-        source: postgresRowSource({
-          pool,
-          copy: path !== 'cursor',
-          copyValues: path === 'copy-native' ? 'native' : 'contract',
-          query:
-            () => sql`SELECT id, customer, email, amount, quantity, ratio, active, created_at, ship_date, note
-            FROM ${sql.identifier(schema)}.orders ORDER BY id`,
-        }),
+    const type = defineExportType({
+      name: 'orders',
+      columns: columns.split(', '),
+      formats: ['csv'],
+      source: postgresRowSource({
+        pool,
+        copy: path !== 'cursor',
+        copyValues: path === 'copy-native' ? 'native' : 'contract',
+        query:
+          () => sql`SELECT id, customer, email, amount, quantity, ratio, active, created_at, ship_date, note
+          FROM ${sql.identifier(schema)}.orders ORDER BY id`,
       }),
-    ];
-    const exporter = new Exporter({ jobStore, queue, store, types });
-    const worker = new ExportWorker({ jobStore, queue, store, types, leaseMs: 600_000 });
-    global.gc?.();
-    const rss = trackPeakRss();
-    const { export: job } = await exporter.request({
-      type: 'orders',
-      tenantId: 'bench',
-      format: 'csv',
     });
-    const seconds = await timed(async () => {
-      const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
-      if (!message || (await worker.processMessage(message)).outcome !== 'succeeded')
-        throw new Error('export failed');
-    });
-    const peakMb = rss.stop();
-    const manifest = await exporter.manifest('bench', job.exportId);
-    if (manifest.totals.rows !== rows)
-      throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
+    const { seconds, peakMb, manifest } = await measureExport(store, type, rows);
     if (manifest.path !== (path === 'cursor' ? 'rows' : 'encoded')) {
       throw new Error(`ran on the ${manifest.path} path`);
     }
@@ -109,14 +98,10 @@ try {
       target: path === 'cursor' ? '>= 0.4' : '>= 0.8',
       note: `${(manifest.totals.bytes / 1e6).toFixed(0)} MB in ${manifest.totals.parts} parts; psql wrote ${(psqlBytes / 1e6).toFixed(0)} MB`,
     });
-    emit({
-      name: `peak RSS, postgres ${path} path → local disk, ${rows.toLocaleString('en-US')} rows`,
-      ours: peakMb,
-      baseline: null,
-      ratio: Math.round((peakMb / 150) * 100) / 100,
-      unit: 'MB',
-      target: '<= 150 MB',
-    });
+    emitPeakRss(
+      `peak RSS, postgres ${path} path → local disk, ${rows.toLocaleString('en-US')} rows`,
+      peakMb,
+    );
   }
 } finally {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);

@@ -17,10 +17,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { defineExportType, Exporter, ExportWorker } from '@exportkit/core';
-import { MemoryJobStore, MemoryQueue, memoryRowSource } from '@exportkit/memory';
+import { defineExportType } from '@exportkit/core';
+import { memoryRowSource } from '@exportkit/memory';
 import { S3ObjectStore } from '@exportkit/s3';
-import { emit, timed, trackPeakRss } from './lib/report.js';
+import { measureExport } from './lib/measure-export.js';
+import { emit, emitPeakRss, timed } from './lib/report.js';
 import { benchColumns, benchRows } from './lib/rows.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -41,35 +42,14 @@ try {
   await client.send(new CreateBucketCommand({ Bucket: 'ours' }));
   await client.send(new CreateBucketCommand({ Bucket: 'baseline' }));
   const store = new S3ObjectStore({ client, bucket: 'ours', partSizeBytes: partSize, queueSize });
-  const jobStore = new MemoryJobStore();
-  const queue = new MemoryQueue();
-  const types = [
-    defineExportType({
-      name: 'bench',
-      columns: benchColumns,
-      source: memoryRowSource({
-        columns: benchColumns,
-        rows: () => benchRows(rows),
-        estimate: rows,
-      }),
-    }),
-  ];
-  const exporter = new Exporter({ jobStore, queue, store, types });
-  const worker = new ExportWorker({ jobStore, queue, store, types });
-  global.gc?.();
-  const rss = trackPeakRss();
-  const oursUsage = trackUsage(s3rver.cpuSeconds);
-  const { export: job } = await exporter.request({ type: 'bench', tenantId: 'bench' });
-  const oursSeconds = await timed(async () => {
-    const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
-    if (!message || (await worker.processMessage(message)).outcome !== 'succeeded')
-      throw new Error('export failed');
+  const type = defineExportType({
+    name: 'bench',
+    columns: benchColumns,
+    source: memoryRowSource({ columns: benchColumns, rows: () => benchRows(rows), estimate: rows }),
   });
-  const peakMb = rss.stop();
+  const oursUsage = trackUsage(s3rver.cpuSeconds);
+  const { seconds: oursSeconds, peakMb, manifest } = await measureExport(store, type, rows);
   const oursUse = oursUsage.stop();
-  const manifest = await exporter.manifest('bench', job.exportId);
-  if (manifest.totals.rows !== rows)
-    throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
   const bytes = manifest.parts.reduce((sum, part) => sum + part.bytes, 0);
 
   // The same bytes on local disk, so the baseline measures the upload alone.
@@ -112,14 +92,7 @@ try {
     // fully overlapped, no waiting, no other process on its core).
     note: `${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${oursSeconds.toFixed(1)} s (${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s, CPU ${oursUse.cpu}, event loop idle ${oursUse.idleSeconds.toFixed(1)} s), upload alone ${baselineSeconds.toFixed(1)} s (CPU ${baselineUse.cpu}); ratio ceiling ${(baselineSeconds / oursUse.cpuSeconds).toFixed(2)}; peak heap/ArrayBuffers MB: worker ${oursUse.heapMb}/${oursUse.arrayBuffersMb}, upload alone ${baselineUse.heapMb}/${baselineUse.arrayBuffersMb}`,
   });
-  emit({
-    name: `peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`,
-    ours: peakMb,
-    baseline: null,
-    ratio: Math.round((peakMb / 150) * 100) / 100,
-    unit: 'MB',
-    target: '<= 150 MB',
-  });
+  emitPeakRss(`peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`, peakMb);
 } finally {
   client.destroy();
   await s3rver.stop();

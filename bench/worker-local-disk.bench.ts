@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { defineExportType, Exporter, ExportWorker } from '@exportkit/core';
+import { defineExportType } from '@exportkit/core';
 import { LocalDiskObjectStore } from '@exportkit/local-disk';
-import { MemoryJobStore, MemoryQueue, memoryRowSource } from '@exportkit/memory';
+import { memoryRowSource } from '@exportkit/memory';
 import { stringify } from 'csv-stringify';
-import { emit, timed, trackPeakRss } from './lib/report.js';
+import { measureExport } from './lib/measure-export.js';
+import { emit, emitPeakRss, timed } from './lib/report.js';
 import { benchColumns, benchRows } from './lib/rows.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -20,33 +21,12 @@ const dir = await mkdtemp(join(tmpdir(), 'exportkit-bench-'));
 
 try {
   const store = new LocalDiskObjectStore({ root: join(dir, 'store') });
-  const jobStore = new MemoryJobStore();
-  const queue = new MemoryQueue();
-  const types = [
-    defineExportType({
-      name: 'bench',
-      columns: benchColumns,
-      source: memoryRowSource({
-        columns: benchColumns,
-        rows: () => benchRows(rows),
-        estimate: rows,
-      }),
-    }),
-  ];
-  const exporter = new Exporter({ jobStore, queue, store, types });
-  const worker = new ExportWorker({ jobStore, queue, store, types });
-  global.gc?.();
-  const rss = trackPeakRss();
-  const { export: job } = await exporter.request({ type: 'bench', tenantId: 'bench' });
-  const oursSeconds = await timed(async () => {
-    const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
-    if (!message || (await worker.processMessage(message)).outcome !== 'succeeded')
-      throw new Error('export failed');
+  const type = defineExportType({
+    name: 'bench',
+    columns: benchColumns,
+    source: memoryRowSource({ columns: benchColumns, rows: () => benchRows(rows), estimate: rows }),
   });
-  const peakMb = rss.stop();
-  const manifest = await exporter.manifest('bench', job.exportId);
-  if (manifest.totals.rows !== rows)
-    throw new Error(`expected ${rows} rows, got ${manifest.totals.rows}`);
+  const { seconds: oursSeconds, peakMb } = await measureExport(store, type, rows);
 
   // The baseline runs after ours, so its garbage cannot inflate our peak RSS.
   const baselineSeconds = await timed(() =>
@@ -71,14 +51,7 @@ try {
     ratio: Math.round((ours / baseline) * 100) / 100,
     unit: 'rows/s',
   });
-  emit({
-    name: `peak RSS, worker → local disk, ${rows.toLocaleString('en-US')} rows`,
-    ours: peakMb,
-    baseline: null,
-    ratio: Math.round((peakMb / 150) * 100) / 100,
-    unit: 'MB',
-    target: '<= 150 MB',
-  });
+  emitPeakRss(`peak RSS, worker → local disk, ${rows.toLocaleString('en-US')} rows`, peakMb);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

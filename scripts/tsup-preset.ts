@@ -8,5 +8,6 @@ export const packageBuild: Options = {
   clean: true,
   sourcemap: true,
   target: 'node20',
-  tsconfig: '../../tsconfig.build.json',
+  // Per package, so a declaration build compiles that package's sources only.
+  tsconfig: 'tsconfig.build.json',
 };

@@ -50,3 +50,15 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
+
+/** Emits a peak-RSS figure against the issues' 150 MB target (ratio <= 1 meets it). */
+export function emitPeakRss(name: string, peakMb: number): void {
+  emit({
+    name,
+    ours: peakMb,
+    baseline: null,
+    ratio: Math.round((peakMb / 150) * 100) / 100,
+    unit: 'MB',
+    target: '<= 150 MB',
+  });
+}
