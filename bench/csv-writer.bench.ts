@@ -7,13 +7,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import { createRowEncoder, csvRowScanner, type Row, resolveCsvOptions } from '@exportkit/core';
 import { stringify } from 'csv-stringify';
-import type { Row } from '../packages/core/src/ports/row-source.js';
-import {
-  createRowEncoder,
-  csvRowScanner,
-  resolveCsvOptions,
-} from '../packages/core/src/writers/index.js';
 import { emit } from './lib/report.js';
 import { benchColumns, benchRow } from './lib/rows.js';
 
