@@ -40,3 +40,27 @@ describe('a whole export with job records kept beside the parts (no database)', 
     expect(keys).toEqual([`exports/_jobs/acme/${queued.exportId}.json`]);
   });
 });
+
+describe('ObjectStoreJobStore reads', () => {
+  it('reads again when a non-atomic store serves a half-written record, and reports a record that stays corrupt', async () => {
+    const store = new MemoryObjectStore();
+    const jobs = new ObjectStoreJobStore({ store });
+    const key = `exports/_jobs/acme/${'a'.repeat(64)}.json`;
+    await store.put(key, '{"exportId": "aaa', { contentType: 'application/json' });
+    const realGet = store.get.bind(store);
+    let reads = 0;
+    store.get = async (k, o) => {
+      if (++reads === 2)
+        await store.put(key, JSON.stringify({ exportId: 'a'.repeat(64), tenantId: 'acme' }));
+      return realGet(k, o);
+    };
+    expect(await jobs.get({ tenantId: 'acme', exportId: 'a'.repeat(64) })).toMatchObject({
+      tenantId: 'acme',
+    });
+    await store.put(key, '{"torn');
+    store.get = realGet;
+    await expect(jobs.get({ tenantId: 'acme', exportId: 'a'.repeat(64) })).rejects.toMatchObject({
+      code: 'JOB_STORE_ERROR',
+    });
+  });
+});

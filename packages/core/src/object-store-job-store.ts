@@ -82,16 +82,38 @@ export class ObjectStoreJobStore implements JobStore {
   }
 
   async #read(key: string): Promise<JobRecord | undefined> {
-    try {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of await this.#store.get(key)) chunks.push(chunk);
-      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as JobRecord;
-    } catch (error) {
-      if (error instanceof ExportkitError && error.code === 'OBJECT_NOT_FOUND') return undefined;
-      throw error;
+    // A store whose overwrites are not atomic (some S3 emulators) can serve a half-written
+    // record; reading again shortly after gets the whole one.
+    for (let attempt = 1; ; attempt++) {
+      let text: string;
+      try {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of await this.#store.get(key)) chunks.push(chunk);
+        text = Buffer.concat(chunks).toString('utf8');
+      } catch (error) {
+        if (error instanceof ExportkitError && error.code === 'OBJECT_NOT_FOUND') return undefined;
+        throw error;
+      }
+      try {
+        return JSON.parse(text) as JobRecord;
+      } catch (error) {
+        if (attempt >= tornReadAttempts) {
+          throw new ExportkitError(
+            'JOB_STORE_ERROR',
+            `[exportkit] [${this.name}] Job record ${key} is not valid JSON.`,
+            {
+              cause: error,
+            },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+      }
     }
   }
 }
+
+/** Reads of a record that does not parse, before it is reported as corrupt. */
+const tornReadAttempts = 4;
 
 type CursorKey = Pick<JobRecord, 'createdAt' | 'exportId'>;
 
