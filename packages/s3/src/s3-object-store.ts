@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
 import {
-  AbortMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -9,7 +7,6 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   assertValidKey,
@@ -23,6 +20,7 @@ import {
   type SignedUrlOptions,
 } from '@exportkit/core';
 import { attachmentDisposition } from './content-disposition.js';
+import { abortError, putMultipart } from './multipart-upload.js';
 import { isNotFound, mapS3Error } from './s3-errors.js';
 import { peekBody } from './upload-body.js';
 
@@ -158,7 +156,12 @@ export class S3ObjectStore implements ObjectStore {
         throw this.#failure(error, 'PutObject', params.Key, signal);
       }
     }
-    return { size: await this.#putMultipart(params, peeked.chunks, signal) };
+    const size = await putMultipart(this.#client, params, peeked.chunks, signal, {
+      partSize: this.#partSize,
+      queueSize: this.#queueSize,
+      logger: this.#logger,
+    });
+    return { size };
   }
 
   async get(
@@ -284,81 +287,6 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async #putMultipart(
-    params: { Bucket: string; Key: string; ContentType: string; ContentEncoding?: string },
-    chunks: AsyncIterable<Uint8Array>,
-    signal: AbortSignal | undefined,
-  ): Promise<number> {
-    let size = 0;
-    let bodyError: unknown;
-    const counted = async function* (): AsyncGenerator<Uint8Array> {
-      try {
-        for await (const chunk of chunks) {
-          // A source that ignores the abort keeps producing; stop reading it anyway.
-          signal?.throwIfAborted();
-          size += chunk.byteLength;
-          yield chunk;
-        }
-      } catch (error) {
-        bodyError = error;
-        throw error;
-      }
-    };
-    const stream = Readable.from(counted(), { objectMode: false });
-    const onAbort = (): void => {
-      stream.destroy(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // leavePartsOnError: we abort ourselves, after every in-flight part settled, so that the
-    // error the caller sees is the original one even when the abort call fails too.
-    const upload = new Upload({
-      client: this.#client,
-      params: { ...params, Body: stream },
-      partSize: this.#partSize,
-      queueSize: this.#queueSize,
-      leavePartsOnError: true,
-    });
-    try {
-      await upload.done();
-      return size;
-    } catch (error) {
-      stream.destroy();
-      await this.#abortMultipart(params.Key, upload.uploadId);
-      if (signal?.aborted) throw abortError(signal, params.Key);
-      if (error === bodyError) throw error;
-      throw mapS3Error(error, {
-        action: 'multipart upload',
-        bucket: this.#bucket,
-        key: params.Key,
-      });
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  async #abortMultipart(objectKey: string, uploadId: string | undefined): Promise<void> {
-    if (uploadId === undefined) return;
-    try {
-      await this.#client.send(
-        new AbortMultipartUploadCommand({
-          Bucket: this.#bucket,
-          Key: objectKey,
-          UploadId: uploadId,
-        }),
-      );
-    } catch (error) {
-      this.#logger.warn(
-        '[exportkit] [s3] Could not abort a failed multipart upload; an AbortIncompleteMultipartUpload lifecycle rule removes its parts (see docs/aws.md).',
-        {
-          bucket: this.#bucket,
-          key: objectKey,
-          uploadId,
-          error: error instanceof Error ? error.message : String(error),
-        },
-      );
-    }
-  }
-
   async *#readBody(
     stream: AsyncIterable<Uint8Array> | undefined,
     objectKey: string,
@@ -388,23 +316,6 @@ function normalizePrefix(prefix: string): string {
   const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   assertValidKey(trimmed, 's3');
   return `${trimmed}/`;
-}
-
-/**
- * The error of an aborted operation: the signal's reason when it is already an ExportkitError
- * (the worker aborts with a retryable `CANCELLED` on shutdown), else `CANCELLED` with the
- * reason as `cause`.
- */
-function abortError(signal: AbortSignal, key: string): ExportkitError {
-  if (signal.reason instanceof ExportkitError) return signal.reason;
-  return new ExportkitError(
-    'CANCELLED',
-    `[exportkit] [s3] The operation on "${key}" was aborted.`,
-    {
-      cause: signal.reason,
-      details: { key },
-    },
-  );
 }
 
 function configError(message: string): ExportkitError {
