@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Exporter, type Manifest } from '@exportkit/core';
 import { eventually, parseCsv, readText } from '@exportkit/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type SharedSetup, sharedAdapters, slowType } from './fixtures/slow-export.js';
-import { deletePrefix, freshNames } from './support/queue-fixture.js';
+import { deletePrefix } from './support/queue-fixture.js';
 import { testRedis } from './support/redis-server.js';
+import { freshSharedSetup } from './support/shared-setup.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const workerScript = fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url));
@@ -40,19 +40,11 @@ describe('crash recovery across processes', () => {
   it('kill -9 of the worker holding an export: the other completes it, each row exactly once', {
     timeout: 90_000,
   }, async () => {
-    const { url } = await testRedis();
-    const names = freshNames();
-    const dir = mkdtempSync(join(tmpdir(), 'ek-bullmq-crash-'));
-    const setup: SharedSetup = {
-      redisUrl: url,
-      queueName: names.name,
-      queuePrefix: names.prefix,
-      storeRoot: join(dir, 'store'),
-      markerDir: dir,
+    const { setup, dir } = await freshSharedSetup('crash', {
       rows: 2_000,
       batchDelayMs: 40,
       leaseMs: 1_500,
-    };
+    });
     const { store, jobStore, queue } = sharedAdapters(setup);
     try {
       const exporter = new Exporter({ store, jobStore, queue, types: [slowType(setup)] });
@@ -136,7 +128,7 @@ describe('crash recovery across processes', () => {
       ).toBeGreaterThanOrEqual(1);
     } finally {
       await queue.close();
-      await deletePrefix(url, names.prefix);
+      await deletePrefix(setup.redisUrl, setup.queuePrefix);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Exporter } from '@exportkit/core';
 import { eventually } from '@exportkit/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  type SharedSetup,
-  sharedAdapters,
-  sharedWorker,
-  slowType,
-} from './fixtures/slow-export.js';
-import { deletePrefix, freshNames } from './support/queue-fixture.js';
+import { sharedAdapters, sharedWorker, slowType } from './fixtures/slow-export.js';
+import { deletePrefix } from './support/queue-fixture.js';
 import { testRedis } from './support/redis-server.js';
+import { freshSharedSetup } from './support/shared-setup.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,23 +16,11 @@ afterAll(async () => (await testRedis()).stop());
 
 /** One export on a fresh queue and store, requested through the Exporter. */
 async function requestExport(leaseMs: number) {
-  const { url } = await testRedis();
-  const names = freshNames();
-  const dir = mkdtempSync(join(tmpdir(), 'ek-bullmq-stop-'));
-  const setup: SharedSetup = {
-    redisUrl: url,
-    queueName: names.name,
-    queuePrefix: names.prefix,
-    storeRoot: join(dir, 'store'),
-    markerDir: dir,
-    rows: 1_000,
-    batchDelayMs: 30,
-    leaseMs,
-  };
+  const { setup, dir } = await freshSharedSetup('stop', { rows: 1_000, batchDelayMs: 30, leaseMs });
   const api = sharedAdapters(setup);
   cleanups.push(async () => {
     await api.queue.close();
-    await deletePrefix(url, names.prefix);
+    await deletePrefix(setup.redisUrl, setup.queuePrefix);
     rmSync(dir, { recursive: true, force: true });
   });
   const exporter = new Exporter({ ...api, types: [slowType(setup)] });
