@@ -1,7 +1,7 @@
 import { ExportkitError, isExportkitError } from '../errors.js';
 import { assertExportId } from '../export-id.js';
 import type { ExportTypeDefinition } from '../export-type.js';
-import { ExportTypeRegistry } from '../export-types.js';
+import { ExportTypeRegistry, type ResolvedExportType } from '../export-types.js';
 import type { JobProgress, JobRecord } from '../job.js';
 import { storeTransition, type TransitionListener } from '../job-transition.js';
 import { assertTenantId } from '../keys.js';
@@ -12,7 +12,7 @@ import type { JobMessage, Queue, ReceivedMessage } from '../ports/queue.js';
 import { claimJob } from './claim.js';
 import { checkOwnership, Heartbeat } from './heartbeat.js';
 import { type RunOptions, runLoop } from './run-loop.js';
-import { writeExport } from './write-export.js';
+import { sourceQuery, writeExport } from './write-export.js';
 
 /** Options for {@link ExportWorker}. */
 export interface ExportWorkerOptions {
@@ -166,7 +166,7 @@ export class ExportWorker {
       leaseMs,
       intervalMs: heartbeatMs,
       extendLease: options.extendLease,
-      estimatedRows: await this.#estimate(job, type.definition.source),
+      estimatedRows: await this.#estimate(job, type),
       clock: this.#clock,
       logger: this.#logger,
       abort: (reason) => controller.abort(reason),
@@ -286,19 +286,11 @@ export class ExportWorker {
     ).catch(() => undefined);
   }
 
-  async #estimate(
-    job: JobRecord,
-    source: ExportTypeDefinition['source'],
-  ): Promise<number | undefined> {
+  async #estimate(job: JobRecord, type: ResolvedExportType): Promise<number | undefined> {
+    const { source } = type.definition;
     if (!source.estimateRows) return undefined;
     try {
-      const query = {
-        tenantId: job.tenantId,
-        type: job.type,
-        filters: job.request.filters,
-        columns: job.request.columns,
-      };
-      return await source.estimateRows(query);
+      return await source.estimateRows(sourceQuery(job, type));
     } catch (error) {
       this.#logger.warn('estimateRows failed; progress will have no ETA.', {
         error: String(error),

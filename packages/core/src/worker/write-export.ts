@@ -5,7 +5,7 @@ import { runPrefix } from '../keys.js';
 import type { Manifest } from '../manifest.js';
 import { PartWriter } from '../parts/part-writer.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import type { Column } from '../ports/row-source.js';
+import type { Column, SourceQuery } from '../ports/row-source.js';
 import {
   contentType,
   createRowEncoder,
@@ -40,14 +40,7 @@ export async function writeExport(
   const { job, type, store, signal } = options;
   const request = job.request;
   const startedAt = new Date();
-  const query = {
-    tenantId: job.tenantId,
-    type: job.type,
-    filters: request.filters,
-    columns: request.columns,
-    // One row past the limit tells "exactly at the limit" from "over it".
-    ...(type.maxRows !== undefined ? { maxRows: type.maxRows + 1 } : {}),
-  };
+  const query = sourceQuery(job, type);
   const csv = request.csv;
   const source = type.definition.source;
   const canEncode =
@@ -117,6 +110,18 @@ export async function writeExport(
       throw asStorageError(store.name, `store manifest ${manifestKey}`, error);
     });
   return { manifest, manifestKey };
+}
+
+/** What the row source reads for a job: its canonical filters and columns, and the row limit. */
+export function sourceQuery(job: JobRecord, type: ResolvedExportType): SourceQuery {
+  return {
+    tenantId: job.tenantId,
+    type: job.type,
+    filters: job.request.filters,
+    columns: job.request.columns,
+    // One row past the limit tells "exactly at the limit" from "over it".
+    ...(type.maxRows !== undefined ? { maxRows: type.maxRows + 1 } : {}),
+  };
 }
 
 function buildManifest(
