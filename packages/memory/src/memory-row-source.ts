@@ -42,7 +42,7 @@ export interface MemoryRowSourceOptions {
 /**
  * A RowSource over rows held in memory (or produced by a function), yielding `Row` arrays in
  * batches for the requested `query.columns`. Rows come out in the order given, so the order is
- * stable as long as the input is. Honours `query.maxRows` and the abort signal between rows.
+ * stable as long as the input is. Honours `query.maxRows`, and the abort signal between batches.
  */
 export class MemoryRowSource implements RowSource {
   readonly name = 'memory';
@@ -92,21 +92,16 @@ export class MemoryRowSource implements RowSource {
   ): AsyncGenerator<readonly Row[]> {
     this.#openReads++;
     try {
-      const maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
-      let batch: Row[] = [];
-      let count = 0;
-      for await (const input of rows) {
-        if (count >= maxRows) break;
+      // `for await` over a sync iterable costs a promise per row (more than encoding it), so
+      // sync rows are batched synchronously and only each batch is awaited.
+      const batcher = new Batcher(query, positions, this.#batchSize);
+      const batches =
+        Symbol.iterator in rows ? syncBatches(rows, batcher) : asyncBatches(rows, batcher);
+      for await (const batch of batches) {
         throwIfAborted(signal);
-        batch.push(pick(input, query.columns, positions));
-        count++;
-        if (batch.length >= this.#batchSize) {
-          yield batch;
-          batch = [];
-        }
+        yield batch;
       }
       throwIfAborted(signal);
-      if (batch.length > 0) yield batch;
     } finally {
       this.#openReads--;
     }
@@ -147,13 +142,77 @@ export function memoryRowSource(options: MemoryRowSourceOptions): MemoryRowSourc
   return new MemoryRowSource(options);
 }
 
+function* syncBatches(rows: Iterable<MemoryRowInput>, batcher: Batcher): Generator<Row[]> {
+  for (const input of rows) {
+    if (batcher.full) break;
+    const batch = batcher.add(input);
+    if (batch) yield batch;
+  }
+  const rest = batcher.rest();
+  if (rest) yield rest;
+}
+
+async function* asyncBatches(
+  rows: AsyncIterable<MemoryRowInput>,
+  batcher: Batcher,
+): AsyncGenerator<Row[]> {
+  for await (const input of rows) {
+    if (batcher.full) break;
+    const batch = batcher.add(input);
+    if (batch) yield batch;
+  }
+  const rest = batcher.rest();
+  if (rest) yield rest;
+}
+
+/** Picks each input row's columns into batches of `batchSize`, up to `query.maxRows` rows. */
+class Batcher {
+  #batch: Row[] = [];
+  #count = 0;
+  readonly #columns: readonly string[];
+  readonly #positions: readonly number[] | undefined;
+  readonly #batchSize: number;
+  readonly #maxRows: number;
+
+  constructor(query: SourceQuery, positions: readonly number[] | undefined, batchSize: number) {
+    this.#columns = query.columns;
+    this.#positions = positions;
+    this.#batchSize = batchSize;
+    this.#maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** True once `maxRows` rows were taken. */
+  get full(): boolean {
+    return this.#count >= this.#maxRows;
+  }
+
+  /** Takes one row; returns a batch when it is complete. */
+  add(input: MemoryRowInput): Row[] | undefined {
+    this.#count++;
+    this.#batch.push(pick(input, this.#columns, this.#positions));
+    if (this.#batch.length < this.#batchSize) return undefined;
+    const batch = this.#batch;
+    this.#batch = [];
+    return batch;
+  }
+
+  /** The last, partial batch, if any. */
+  rest(): Row[] | undefined {
+    return this.#batch.length > 0 ? this.#batch : undefined;
+  }
+}
+
+/** A copy of the row with the requested columns, so no consumer can change the caller's data. */
 function pick(
   input: MemoryRowInput,
   columns: readonly string[],
   positions: readonly number[] | undefined,
 ): Row {
-  if (isRow(input)) return positions ? positions.map((at) => input[at] ?? null) : [...input];
-  return columns.map((name) => input[name] ?? null);
+  if (!isRow(input)) return columns.map((name) => input[name] ?? null);
+  if (!positions) return input.slice();
+  const row = new Array<unknown>(positions.length);
+  for (let i = 0; i < positions.length; i++) row[i] = input[positions[i] as number] ?? null;
+  return row;
 }
 
 function isRow(input: MemoryRowInput): input is Row {

@@ -5,11 +5,11 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { createGzipStream } from '../writers/gzip-stream.js';
 
 /**
- * Text is gathered into chunks of about this many UTF-16 units before it becomes a Buffer: per-row
- * writes into zlib are ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's
- * and the fs streams' natural chunk size.
+ * Small slices are gathered into chunks of about this many bytes: per-row writes into zlib are
+ * ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's and the fs streams'
+ * natural chunk size.
  */
-const chunkChars = 64 * 1024;
+const gatherBytes = 64 * 1024;
 
 /** What one finished part reports for the manifest. */
 export interface UploadedPart {
@@ -31,13 +31,12 @@ export interface PartUploadOptions {
 }
 
 /**
- * Streams one part into the object store while it is being written: text is batched into large
+ * Streams one part into the object store while it is being written: bytes are batched into large
  * chunks, optionally gzipped, hashed and counted on its way to `store.put`. Memory stays flat:
  * callers await {@link drain} whenever a write reports backpressure.
  */
 export class PartUpload {
   readonly key: string;
-  #text = '';
   #pieces: Uint8Array[] = [];
   #piecesBytes = 0;
   #bytes = 0;
@@ -76,22 +75,14 @@ export class PartUpload {
     this.#upload.catch(() => {});
   }
 
-  /** Appends text. Returns true when the caller should `await drain()` before writing more. */
-  writeText(text: string): boolean {
-    if (this.#piecesBytes > 0) this.#flushPieces();
-    this.#text += text;
-    return this.#text.length >= chunkChars ? this.#flushText() : false;
-  }
-
   /**
-   * Appends bytes (the encoded fast path). Small slices are gathered into one chunk first, for
-   * the same reason text is. Returns true when the caller should `await drain()`.
+   * Appends bytes. Small slices (rows of the encoded fast path) are gathered into one chunk
+   * first. Returns true when the caller should `await drain()`.
    */
   writeBytes(bytes: Uint8Array): boolean {
-    if (this.#text) this.#flushText();
     this.#pieces.push(bytes);
     this.#piecesBytes += bytes.length;
-    return this.#piecesBytes >= chunkChars ? this.#flushPieces() : false;
+    return this.#piecesBytes >= gatherBytes ? this.#flushPieces() : false;
   }
 
   /** Resolves once buffered data has moved on; rejects if the upload failed. */
@@ -111,7 +102,6 @@ export class PartUpload {
 
   /** Ends the part and waits until the object is stored. */
   async finish(): Promise<UploadedPart> {
-    if (this.#text) this.#flushText();
     if (this.#piecesBytes > 0) this.#flushPieces();
     this.#throwIfFailed();
     this.#input.end();
@@ -128,12 +118,6 @@ export class PartUpload {
     this.#failure ??= reason;
     this.#input.destroy(reason instanceof Error ? reason : new Error(String(reason)));
     await this.#upload.catch(() => {});
-  }
-
-  #flushText(): boolean {
-    const text = this.#text;
-    this.#text = '';
-    return this.#write(Buffer.from(text, 'utf8'));
   }
 
   #flushPieces(): boolean {

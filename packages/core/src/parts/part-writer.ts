@@ -1,6 +1,14 @@
 import type { ManifestPart } from '../manifest.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { PartUpload } from './part-upload.js';
+import { Utf8Chunk } from './utf8-chunk.js';
+
+/**
+ * Encoded rows are handed to the part's upload in chunks of about this many bytes: per-row
+ * writes into zlib are ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's
+ * and the fs streams' natural chunk size.
+ */
+const chunkBytes = 64 * 1024;
 
 /** Options for {@link PartWriter}. */
 export interface PartWriterOptions {
@@ -35,14 +43,15 @@ export class PartWriter {
   #current: PartUpload | undefined;
   #rowsInPart = 0;
   #bytesInPart = 0;
-  readonly #partStartBytes: number;
-  readonly #partEndBytes: number;
+  readonly #chunk = new Utf8Chunk();
+  readonly #partStart: Uint8Array;
+  readonly #partEnd: Uint8Array;
   readonly #options: PartWriterOptions;
 
   constructor(options: PartWriterOptions) {
     this.#options = options;
-    this.#partStartBytes = Buffer.byteLength(options.partStart);
-    this.#partEndBytes = Buffer.byteLength(options.partEnd);
+    this.#partStart = Buffer.from(options.partStart);
+    this.#partEnd = Buffer.from(options.partEnd);
   }
 
   /** True when the next row written goes first in its part (JSON writes no separator then). */
@@ -55,7 +64,7 @@ export class PartWriter {
     if (this.#rowsInPart === 0) return true;
     return (
       this.#rowsInPart < this.#options.maxRowsPerPart &&
-      this.#bytesInPart + bytes + this.#partEndBytes <= this.#options.maxBytesPerPart
+      this.#bytesInPart + bytes + this.#partEnd.length <= this.#options.maxBytesPerPart
     );
   }
 
@@ -69,7 +78,8 @@ export class PartWriter {
     if (rows === 0) return true;
     return (
       rows < this.#options.maxRowsPerPart &&
-      this.#bytesInPart + pendingBytes + bytes + this.#partEndBytes <= this.#options.maxBytesPerPart
+      this.#bytesInPart + pendingBytes + bytes + this.#partEnd.length <=
+        this.#options.maxBytesPerPart
     );
   }
 
@@ -92,14 +102,31 @@ export class PartWriter {
     return part.writeBytes(data);
   }
 
+  /** Writes one encoded row, as {@link writeRows} does, opening a new part first when it does not fit. */
+  writeRow(row: Uint8Array): boolean {
+    const part = this.#partFor(row.length);
+    this.#count(row.length, 1);
+    return part.writeBytes(row);
+  }
+
   /**
-   * Writes one encoded row of `bytes` UTF-8 bytes, opening a new part first when it does not
-   * fit. Returns true when the caller should `await drain()`.
+   * Encodes one row of text into the writer's buffer without writing it, and returns its UTF-8
+   * length, for the caller to check against the limits and {@link fits} before
+   * {@link writeStaged}. Staging again replaces it.
    */
-  writeRow(row: string | Uint8Array, bytes: number): boolean {
+  stage(text: string): number {
+    return this.#chunk.stage(text);
+  }
+
+  /**
+   * Writes the row last staged, opening a new part first when none is open. Returns true when
+   * the caller should `await drain()`.
+   */
+  writeStaged(bytes: number): boolean {
     const part = this.#partFor(bytes);
+    this.#chunk.commit();
     this.#count(bytes, 1);
-    return typeof row === 'string' ? part.writeText(row) : part.writeBytes(row);
+    return this.#chunk.bytes >= chunkBytes && this.#flushChunk(part);
   }
 
   /** Resolves when the current part has room for more. */
@@ -112,7 +139,8 @@ export class PartWriter {
     const part = this.#current;
     if (!part) return;
     this.#current = undefined;
-    if (this.#options.partEnd) part.writeText(this.#options.partEnd);
+    this.#flushChunk(part);
+    if (this.#partEnd.length > 0) part.writeBytes(this.#partEnd);
     const uploaded = await part.finish();
     this.parts.push({ index: this.parts.length + 1, rows: this.#rowsInPart, ...uploaded });
     this.#rowsInPart = 0;
@@ -148,8 +176,7 @@ export class PartWriter {
   }
 
   #open(): PartUpload {
-    const { runPrefix, extension, store, contentType, gzipLevel, signal, partStart } =
-      this.#options;
+    const { runPrefix, extension, store, contentType, gzipLevel, signal } = this.#options;
     const index = this.parts.length + 1;
     const part = new PartUpload({
       store,
@@ -159,9 +186,15 @@ export class PartWriter {
       signal,
     });
     this.#current = part;
-    this.#bytesInPart = this.#partStartBytes;
-    this.bytes += this.#partStartBytes;
-    if (partStart) part.writeText(partStart);
+    this.#bytesInPart = this.#partStart.length;
+    this.bytes += this.#partStart.length;
+    if (this.#partStart.length > 0) part.writeBytes(this.#partStart);
     return part;
+  }
+
+  /** Hands the committed rows to `part`; returns true when the caller should `await drain()`. */
+  #flushChunk(part: PartUpload): boolean {
+    const chunk = this.#chunk.take();
+    return chunk !== undefined && part.writeBytes(chunk);
   }
 }

@@ -78,6 +78,6 @@ async function writeRow(
   const limit = limits.check(out.rows, out.bytes, row.length);
   if (limit) return limit;
   if (!out.fits(row.length)) await out.closePart();
-  if (out.writeRow(row, row.length)) await out.drain();
+  if (out.writeRow(row)) await out.drain();
   return undefined;
 }

@@ -21,17 +21,15 @@ export async function writeRows(
     if (late) return late;
     for (const sourceRow of batch) {
       const row = transform ? transform(sourceRow) : sourceRow;
-      let text = encoder.row(row, out.atPartStart);
-      let bytes = Buffer.byteLength(text);
+      let bytes = out.stage(encoder.row(row, out.atPartStart));
       const limit = limits.check(out.rows, out.bytes, bytes);
       if (limit) return limit;
       if (!out.fits(bytes)) {
         await out.closePart();
         // JSON writes a separator before every row but the first of a part.
-        text = encoder.row(row, true);
-        bytes = Buffer.byteLength(text);
+        bytes = out.stage(encoder.row(row, true));
       }
-      if (out.writeRow(text, bytes)) await out.drain();
+      if (out.writeStaged(bytes)) await out.drain();
     }
   }
   signal.throwIfAborted();
