@@ -5,19 +5,17 @@
 // run alone. The note splits CPU time (worker process, upload alone, s3rver) and gives the peak
 // heap and ArrayBuffer memory of both runs, so a miss can be traced to encoding, uploading or
 // the server.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { defineExportType } from '@exportkit/core';
+import { s3rverCredentials, startS3rver } from '@exportkit/dev-servers';
 import { memoryRowSource } from '@exportkit/memory';
 import { S3ObjectStore } from '@exportkit/s3';
 import { measureExport } from './lib/measure-export.js';
@@ -30,17 +28,15 @@ const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const partSize = Number(process.env.BENCH_S3_PART_MIB ?? 5) * 1024 * 1024;
 const queueSize = Number(process.env.BENCH_S3_QUEUE ?? 2);
 const dir = await mkdtemp(join(tmpdir(), 'exportkit-bench-s3-'));
-const s3rver = await startS3rver(join(dir, 's3rver'));
+const s3rver = await startS3rver({ buckets: ['ours', 'baseline'] });
 const client = new S3Client({
   endpoint: s3rver.endpoint,
   region: 'us-east-1',
   forcePathStyle: true,
-  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  credentials: s3rverCredentials,
 });
 
 try {
-  await client.send(new CreateBucketCommand({ Bucket: 'ours' }));
-  await client.send(new CreateBucketCommand({ Bucket: 'baseline' }));
   const store = new S3ObjectStore({ client, bucket: 'ours', partSizeBytes: partSize, queueSize });
   const type = defineExportType({
     name: 'bench',
@@ -140,56 +136,6 @@ function trackUsage(serverCpuSeconds: () => number): {
         heapMb: mb(heap),
         arrayBuffersMb: mb(arrayBuffers),
       };
-    },
-  };
-}
-
-async function startS3rver(
-  dataDir: string,
-): Promise<{ endpoint: string; cpuSeconds(): number; stop(): Promise<void> }> {
-  const require = createRequire(import.meta.url);
-  const bin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const free = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(free));
-    });
-  });
-  // --openssl-legacy-provider: s3rver's listing needs it on Node 17+.
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', bin, '-d', dataDir, '-a', '127.0.0.1', '-p', String(port), '-s'],
-    { stdio: 'ignore' },
-  );
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    try {
-      await fetch(endpoint);
-      break;
-    } catch {
-      if (tries > 300 || child.exitCode !== null) throw new Error('s3rver did not start');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return {
-    endpoint,
-    cpuSeconds() {
-      // utime + stime of the child, in clock ticks (100 a second on Linux); NaN elsewhere.
-      try {
-        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
-        return (Number(fields?.[11]) + Number(fields?.[12])) / 100;
-      } catch {
-        return Number.NaN;
-      }
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
     },
   };
 }

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startS3rver } from '@exportkit/dev-servers';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoOptions, startDemo } from './demo-app.js';
-import { startS3rver } from './s3rver-process.js';
 import { storesFromEnvironment } from './stores-from-env.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -58,7 +58,7 @@ describe('examples/express demo page in headless Chromium', () => {
         `This test needs Postgres at ${databaseUrl} (see TOOLCHAIN.md): ${String(error)}`,
       );
     });
-    const s3 = await startS3rver();
+    const s3 = await startS3rver({ buckets: ['demo'] });
     const stores = await storesFromEnvironment({
       DATABASE_URL: databaseUrl,
       EXPORTKIT_SCHEMA: schema,

@@ -1,4 +1,4 @@
-// Preloaded into the s3rver child process by test/support/s3rver.ts (`node --require`).
+// Preloaded into the s3rver child process by src/s3rver.ts (`node --require`).
 //
 // s3rver 3.7.1 lists keys in the order it walks its data directory, where each key is a file
 // name with a `._S3rver_object` suffix, so "a b" sorts before "a" (" " < "."). Real S3 lists

@@ -1,0 +1,1 @@
+export { type S3rverHandle, type S3rverOptions, s3rverCredentials, startS3rver } from './s3rver.js';
