@@ -8,7 +8,9 @@ describe('Utf8Chunk', () => {
   it('reports the exact UTF-8 length of staged text and keeps only committed text', () => {
     const chunk = new Utf8Chunk();
     expect(chunk.stage('a,b\r\n')).toBe(5);
+    expect(chunk.staged).toBe(5);
     chunk.commit();
+    expect(chunk.staged).toBe(0);
     expect(chunk.stage('ünï ✓ 日本 😀\n')).toBe(Buffer.byteLength('ünï ✓ 日本 😀\n'));
     // Staged but not committed: dropped, as when a row moves to the next part.
     expect(chunk.bytes).toBe(5);

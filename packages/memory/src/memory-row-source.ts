@@ -42,7 +42,7 @@ export interface MemoryRowSourceOptions {
 /**
  * A RowSource over rows held in memory (or produced by a function), yielding `Row` arrays in
  * batches for the requested `query.columns`. Rows come out in the order given, so the order is
- * stable as long as the input is. Honours `query.maxRows`, and the abort signal between batches.
+ * stable as long as the input is. Honours `query.maxRows` and the abort signal between rows.
  */
 export class MemoryRowSource implements RowSource {
   readonly name = 'memory';
@@ -94,13 +94,8 @@ export class MemoryRowSource implements RowSource {
     try {
       // `for await` over a sync iterable costs a promise per row (more than encoding it), so
       // sync rows are batched synchronously and only each batch is awaited.
-      const batcher = new Batcher(query, positions, this.#batchSize);
-      const batches =
-        Symbol.iterator in rows ? syncBatches(rows, batcher) : asyncBatches(rows, batcher);
-      for await (const batch of batches) {
-        throwIfAborted(signal);
-        yield batch;
-      }
+      const batcher = new Batcher(query, positions, this.#batchSize, signal);
+      yield* Symbol.iterator in rows ? syncBatches(rows, batcher) : asyncBatches(rows, batcher);
       throwIfAborted(signal);
     } finally {
       this.#openReads--;
@@ -165,7 +160,10 @@ async function* asyncBatches(
   if (rest) yield rest;
 }
 
-/** Picks each input row's columns into batches of `batchSize`, up to `query.maxRows` rows. */
+/**
+ * Picks each input row's columns into batches of `batchSize`, up to `query.maxRows` rows,
+ * checking the abort signal before every row.
+ */
 class Batcher {
   #batch: Row[] = [];
   #count = 0;
@@ -173,12 +171,19 @@ class Batcher {
   readonly #positions: readonly number[] | undefined;
   readonly #batchSize: number;
   readonly #maxRows: number;
+  readonly #signal: AbortSignal;
 
-  constructor(query: SourceQuery, positions: readonly number[] | undefined, batchSize: number) {
+  constructor(
+    query: SourceQuery,
+    positions: readonly number[] | undefined,
+    batchSize: number,
+    signal: AbortSignal,
+  ) {
     this.#columns = query.columns;
     this.#positions = positions;
     this.#batchSize = batchSize;
     this.#maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
+    this.#signal = signal;
   }
 
   /** True once `maxRows` rows were taken. */
@@ -188,6 +193,7 @@ class Batcher {
 
   /** Takes one row; returns a batch when it is complete. */
   add(input: MemoryRowInput): Row[] | undefined {
+    throwIfAborted(this.#signal);
     this.#count++;
     this.#batch.push(pick(input, this.#columns, this.#positions));
     if (this.#batch.length < this.#batchSize) return undefined;

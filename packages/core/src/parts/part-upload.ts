@@ -5,11 +5,11 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { createGzipStream } from '../writers/gzip-stream.js';
 
 /**
- * Small slices are gathered into chunks of about this many bytes: per-row writes into zlib are
- * ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's and the fs streams'
- * natural chunk size.
+ * Bytes move on in chunks of about this size (smaller slices are gathered first): per-row
+ * writes into zlib are ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's
+ * and the fs streams' natural chunk size.
  */
-const gatherBytes = 64 * 1024;
+export const chunkBytes = 64 * 1024;
 
 /** What one finished part reports for the manifest. */
 export interface UploadedPart {
@@ -82,7 +82,7 @@ export class PartUpload {
   writeBytes(bytes: Uint8Array): boolean {
     this.#pieces.push(bytes);
     this.#piecesBytes += bytes.length;
-    return this.#piecesBytes >= gatherBytes ? this.#flushPieces() : false;
+    return this.#piecesBytes >= chunkBytes ? this.#flushPieces() : false;
   }
 
   /** Resolves once buffered data has moved on; rejects if the upload failed. */

@@ -1,14 +1,7 @@
 import type { ManifestPart } from '../manifest.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { PartUpload } from './part-upload.js';
+import { chunkBytes, PartUpload } from './part-upload.js';
 import { Utf8Chunk } from './utf8-chunk.js';
-
-/**
- * Encoded rows are handed to the part's upload in chunks of about this many bytes: per-row
- * writes into zlib are ~18× slower than large chunks (TOOLCHAIN.md), and 64 KiB matches zlib's
- * and the fs streams' natural chunk size.
- */
-const chunkBytes = 64 * 1024;
 
 /** Options for {@link PartWriter}. */
 export interface PartWriterOptions {
@@ -122,7 +115,8 @@ export class PartWriter {
    * Writes the row last staged, opening a new part first when none is open. Returns true when
    * the caller should `await drain()`.
    */
-  writeStaged(bytes: number): boolean {
+  writeStaged(): boolean {
+    const bytes = this.#chunk.staged;
     const part = this.#partFor(bytes);
     this.#chunk.commit();
     this.#count(bytes, 1);

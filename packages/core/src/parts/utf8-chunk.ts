@@ -19,6 +19,11 @@ export class Utf8Chunk {
     return this.#used;
   }
 
+  /** UTF-8 length of the text staged last (0 once committed or taken). */
+  get staged(): number {
+    return this.#staged;
+  }
+
   /** Encodes `text` after the committed bytes, replacing any earlier staged text; returns its UTF-8 length. */
   stage(text: string): number {
     // A UTF-16 unit never takes more than 3 UTF-8 bytes, so this room always suffices.

@@ -29,7 +29,7 @@ export async function writeRows(
         // JSON writes a separator before every row but the first of a part.
         bytes = out.stage(encoder.row(row, true));
       }
-      if (out.writeStaged(bytes)) await out.drain();
+      if (out.writeStaged()) await out.drain();
     }
   }
   signal.throwIfAborted();
