@@ -1,5 +1,5 @@
 // The CSV encoder alone: 1,000,000 pre-generated rows × 10 mixed columns, encoded into ~64 KB
-// string chunks written to a sink that discards them (honouring backpressure), beside
+// chunks of bytes written to a sink that discards them (honouring backpressure), beside
 // csv-stringify's stream API with cast options for the same serialization contract, into the
 // same kind of sink. Both outputs are hashed first and must be byte-identical. One warm-up,
 // then the best of three runs each. Then the row scanner of the COPY fast path, over our bytes.
@@ -7,30 +7,58 @@ import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { createRowEncoder, csvRowScanner, type Row, resolveCsvOptions } from '@exportkit/core';
+import {
+  type ByteSink,
+  createRowEncoder,
+  csvRowScanner,
+  type Row,
+  resolveCsvOptions,
+} from '@exportkit/core';
 import { stringify } from 'csv-stringify';
 import { emit } from './lib/report.js';
 import { benchColumns, benchRow } from './lib/rows.js';
 
 const count = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const chunkChars = 64 * 1024;
+const chunkBytes = 64 * 1024;
 const rows: Row[] = Array.from({ length: count }, (_, i) => benchRow(i + 1));
 const csv = resolveCsvOptions();
 
-/** Our encoder: rows appended to a string until it reaches ~64 KB, then one write. */
+/**
+ * Our encoder as the worker drives it: rows written as UTF-8 straight into a buffer, handed on
+ * in ~64 KB chunks (a fresh buffer each, as the sink may still hold the last one).
+ */
 async function ours(sink: Writable): Promise<void> {
   const encoder = createRowEncoder('csv', benchColumns, { csv });
-  let chunk = encoder.partStart;
+  const out = new ChunkBuffer();
+  let at = out.buffer.write(encoder.partStart);
   for (let i = 0; i < rows.length; i++) {
-    chunk += encoder.row(rows[i]!, i === 0);
-    if (chunk.length >= chunkChars) {
-      const more = sink.write(chunk);
-      chunk = '';
+    at = encoder.encode(rows[i]!, i === 0, out, at);
+    if (at >= chunkBytes) {
+      const more = sink.write(out.take(at));
+      at = 0;
       if (!more) await once(sink, 'drain');
     }
   }
-  sink.end(chunk + encoder.partEnd);
+  sink.end(Buffer.concat([out.take(at), Buffer.from(encoder.partEnd)]));
   await finished(sink);
+}
+
+class ChunkBuffer implements ByteSink {
+  buffer = Buffer.allocUnsafe(2 * chunkBytes);
+
+  reserve(at: number, bytes: number): Buffer {
+    if (this.buffer.length - at >= bytes) return this.buffer;
+    const next = Buffer.allocUnsafe(at + bytes + chunkBytes);
+    this.buffer.copy(next, 0, 0, at);
+    this.buffer = next;
+    return next;
+  }
+
+  take(end: number): Buffer {
+    const chunk = this.buffer.subarray(0, end);
+    this.buffer = Buffer.allocUnsafe(2 * chunkBytes);
+    return chunk;
+  }
 }
 
 /** csv-stringify's stream API, cast to the same contract (ISO dates, true/false, exact bigint). */

@@ -1,7 +1,9 @@
 import type { ManifestPart } from '../manifest.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import type { Row } from '../ports/row-source.js';
+import type { RowEncoder } from '../writers/row-encoder.js';
 import { chunkBytes, PartUpload } from './part-upload.js';
-import { Utf8Chunk } from './utf8-chunk.js';
+import { RowChunk } from './row-chunk.js';
 
 /** Options for {@link PartWriter}. */
 export interface PartWriterOptions {
@@ -36,7 +38,7 @@ export class PartWriter {
   #current: PartUpload | undefined;
   #rowsInPart = 0;
   #bytesInPart = 0;
-  readonly #chunk = new Utf8Chunk();
+  readonly #chunk = new RowChunk();
   readonly #partStart: Uint8Array;
   readonly #partEnd: Uint8Array;
   readonly #options: PartWriterOptions;
@@ -103,12 +105,12 @@ export class PartWriter {
   }
 
   /**
-   * Encodes one row of text into the writer's buffer without writing it, and returns its UTF-8
-   * length, for the caller to check against the limits and {@link fits} before
-   * {@link writeStaged}. Staging again replaces it.
+   * Encodes one row into the writer's buffer without writing it, as the first of its part
+   * when {@link atPartStart}, and returns its length in bytes, for the caller to check against
+   * the limits and {@link fits} before {@link writeStaged}. Staging again replaces it.
    */
-  stage(text: string): number {
-    return this.#chunk.stage(text);
+  stage(encoder: RowEncoder, row: Row): number {
+    return this.#chunk.stage(encoder, row, this.atPartStart);
   }
 
   /**

@@ -21,13 +21,13 @@ export async function writeRows(
     if (late) return late;
     for (const sourceRow of batch) {
       const row = transform ? transform(sourceRow) : sourceRow;
-      let bytes = out.stage(encoder.row(row, out.atPartStart));
+      let bytes = out.stage(encoder, row);
       const limit = limits.check(out.rows, out.bytes, bytes);
       if (limit) return limit;
       if (!out.fits(bytes)) {
         await out.closePart();
-        // JSON writes a separator before every row but the first of a part.
-        bytes = out.stage(encoder.row(row, true));
+        // Again, as the first row of the new part (JSON writes no separator before it).
+        bytes = out.stage(encoder, row);
       }
       if (out.writeStaged()) await out.drain();
     }

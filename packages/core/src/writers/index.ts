@@ -1,5 +1,6 @@
 export type { CsvRowScanner, ScanLimits, ScanStep } from '../parts/csv-row-scanner.js';
 export { csvRowScanner } from '../parts/csv-row-scanner.js';
+export type { ByteSink } from './byte-sink.js';
 export { createRowEncoder } from './create-row-encoder.js';
 export { createCsvEncoder } from './csv-encoder.js';
 export { resolveCsvOptions } from './csv-options.js';

@@ -1,15 +1,18 @@
 import { ExportkitError } from '../errors.js';
 import type { Column, Row } from '../ports/row-source.js';
+import { writeText } from './byte-sink.js';
 import type { RowEncoder } from './row-encoder.js';
 import { isoDate, serializeJsonValue } from './serialize-value.js';
 
 /** NDJSON: one JSON object per row, keyed by column name, each line ended by `\n`. */
 export function createNdjsonEncoder(columns: readonly Column[]): RowEncoder {
   const state = compile(columns);
+  const row = (r: Row) => `${objectText(r, state)}\n`;
   return {
     format: 'ndjson',
     partStart: '',
-    row: (r) => `${objectText(r, state)}\n`,
+    row,
+    encode: (r, _first, sink, at) => writeText(sink, at, row(r)),
     partEnd: '',
   };
 }
@@ -20,10 +23,12 @@ export function createNdjsonEncoder(columns: readonly Column[]): RowEncoder {
  */
 export function createJsonEncoder(columns: readonly Column[]): RowEncoder {
   const state = compile(columns);
+  const row = (r: Row, first: boolean) => (first ? '\n' : ',\n') + objectText(r, state);
   return {
     format: 'json',
     partStart: '[',
-    row: (r, first) => (first ? '\n' : ',\n') + objectText(r, state),
+    row,
+    encode: (r, first, sink, at) => writeText(sink, at, row(r, first)),
     partEnd: '\n]\n',
   };
 }

@@ -94,6 +94,11 @@ export function serializationRules(format: ExportFormat): SerializationRules {
  * invalid date, which has no text. Shared by the encoders' inlined date paths.
  */
 export function isoDate(date: Date, column: Column | undefined): string {
+  return isoString(validTime(date, column));
+}
+
+/** The date's epoch milliseconds, or `SERIALIZATION_ERROR` for an invalid date. */
+export function validTime(date: Date, column: Column | undefined): number {
   const time = date.getTime();
   if (Number.isNaN(time)) {
     throw new ExportkitError(
@@ -102,7 +107,7 @@ export function isoDate(date: Date, column: Column | undefined): string {
       { details: column ? { column: column.name } : undefined },
     );
   }
-  return isoString(time);
+  return time;
 }
 
 /** Base64 of the bytes, viewing (not copying) a plain `Uint8Array` as a Buffer. */

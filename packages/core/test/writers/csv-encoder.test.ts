@@ -28,6 +28,31 @@ describe('CSV encoder (RFC 4180)', () => {
     );
   });
 
+  it('writes numbers and bigints as String(n) does, at the edges of the fast paths too', () => {
+    const numbers = [0, -0, 9, 10, -10, 99, 100, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1];
+    const more = [-(2 ** 53 - 1), 2 ** 53, 1e21, -1.5e-7, 0.1 + 0.2, Number.NEGATIVE_INFINITY];
+    const bigints = [
+      0n,
+      -1n,
+      999_999_999n,
+      1_000_000_000n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      -(2n ** 63n),
+    ];
+    const row = [...numbers, ...more, ...bigints];
+    expect(csv(cols(...row.map((_, i) => `c${i}`)), [row], { header: false })).toBe(
+      `${row.map(String).join(',')}\r\n`,
+    );
+  });
+
+  it('writes text in any script and a non-ASCII delimiter as UTF-8, quoting where needed', () => {
+    const row = ['ünï', '日本 ✓', '😀', 'a§b', 'x"ü"'];
+    expect(csv(cols('a', 'b', 'c', 'd', 'e'), [row], { header: false, delimiter: '§' })).toBe(
+      'ünï§日本 ✓§😀§"a§b"§"x""ü"""\r\n',
+    );
+  });
+
   it('writes every contract type, nulls as empty fields', () => {
     const row = [
       -7,

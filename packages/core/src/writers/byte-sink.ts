@@ -1,0 +1,97 @@
+/**
+ * Where an encoder writes a row's bytes: into `buffer` from an offset it is given, after
+ * asking `reserve` for room. Encoders keep `buffer` in a local and take the new one `reserve`
+ * returns, so the hot loop indexes a plain local `Uint8Array`.
+ */
+export interface ByteSink {
+  /** The buffer to write into; `reserve` may replace it. */
+  readonly buffer: Uint8Array;
+  /**
+   * Makes room for `bytes` more bytes from offset `at`, keeping the bytes before `at`, and
+   * returns the buffer to write into from then on (the same one when it had room).
+   */
+  reserve(at: number, bytes: number): Uint8Array;
+}
+
+/** The most UTF-8 bytes one UTF-16 unit can take (a surrogate pair takes 4 for 2 units). */
+export const maxBytesPerUnit = 3;
+
+/**
+ * Writes `text` from its unit `from` as UTF-8 at `pos` and returns the end; with
+ * `doubleQuotes`, each `"` is written twice (CSV quoting). A lone surrogate becomes U+FFFD,
+ * as `Buffer#write` does. Room for `maxBytesPerUnit` bytes per unit must be reserved.
+ *
+ * Why not `Buffer#write`: the rows of an export are short, and a native call per field, or a
+ * rope flattened per row, cost more than this loop (measured in bench/csv-writer.bench.ts).
+ */
+export function writeUtf8(
+  buf: Uint8Array,
+  pos: number,
+  text: string,
+  from = 0,
+  doubleQuotes = false,
+): number {
+  const n = text.length;
+  for (let i = from; i < n; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      buf[pos++] = c;
+      if (c === 0x22 && doubleQuotes) buf[pos++] = 0x22;
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          buf[pos++] = 0xf0 | (c >> 18);
+          buf[pos++] = 0x80 | ((c >> 12) & 0x3f);
+          buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[pos++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+        c = 0xfffd;
+      }
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos;
+}
+
+/** Writes `text` as UTF-8 into `sink` at `at`, reserving room first; returns the end. */
+export function writeText(sink: ByteSink, at: number, text: string): number {
+  const room = text.length * maxBytesPerUnit;
+  const buf = sink.buffer.length - at < room ? sink.reserve(at, room) : sink.buffer;
+  return writeUtf8(buf, at, text);
+}
+
+/** Encodes a row into a sink from an offset and returns the end (see `RowEncoder.encode`). */
+export type EncodeRow<R> = (row: R, firstInPart: boolean, sink: ByteSink, at: number) => number;
+
+/**
+ * The text of what `encode` writes, for encoders whose bytes come first (`RowEncoder.row`).
+ * One scratch buffer per encoder, grown as needed.
+ */
+export function textOf<R>(encode: EncodeRow<R>): (row: R, firstInPart: boolean) => string {
+  const scratch = new ScratchSink();
+  return (row, firstInPart) => {
+    const end = encode(row, firstInPart, scratch, 0);
+    return Buffer.from(scratch.buffer.buffer, scratch.buffer.byteOffset, end).toString('utf8');
+  };
+}
+
+class ScratchSink implements ByteSink {
+  buffer = new Uint8Array(1024);
+
+  reserve(at: number, bytes: number): Uint8Array {
+    if (this.buffer.length - at >= bytes) return this.buffer;
+    const next = new Uint8Array(Math.max(this.buffer.length * 2, at + bytes));
+    next.set(this.buffer.subarray(0, at));
+    this.buffer = next;
+    return next;
+  }
+}
