@@ -1,5 +1,6 @@
 import {
   Exporter,
+  type ExportFormat,
   type ExportTypeDefinition,
   ExportWorker,
   type Manifest,
@@ -24,7 +25,7 @@ export interface MeasuredExport {
 const warmupRows = 100_000;
 
 /**
- * Runs one CSV export of `type` through the whole worker (claim, encoder, parts, sha256,
+ * Runs one export of `type` (CSV unless `format` says otherwise) through the whole worker (claim, encoder, parts, sha256,
  * manifest, commit) into `store`, over the memory queue and job store, and checks that it
  * wrote `expectedRows` rows. The time covers the worker's run only, not the request. A
  * warm-up export of the first {@link warmupRows} rows runs first, untimed.
@@ -33,6 +34,7 @@ export async function measureExport(
   store: ObjectStore,
   type: ExportTypeDefinition,
   expectedRows: number,
+  format: ExportFormat = 'csv',
 ): Promise<MeasuredExport> {
   const jobStore = new MemoryJobStore();
   const queue = new MemoryQueue();
@@ -48,7 +50,7 @@ export async function measureExport(
     const { export: job } = await exporter.request({
       type: name,
       tenantId: 'bench',
-      format: 'csv',
+      format,
     });
     const seconds = await timed(async () => {
       const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RowChunk } from '../src/parts/row-chunk.js';
-import { writeText } from '../src/writers/byte-sink.js';
 import type { RowEncoder } from '../src/writers/row-encoder.js';
 
 const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString('utf8');
@@ -12,7 +11,10 @@ const encoder: RowEncoder = {
   partStart: '',
   partEnd: '',
   row: (row, first) => (first ? '' : ',') + String(row[0]),
-  encode: (row, first, sink, at) => writeText(sink, at, (first ? '' : ',') + String(row[0])),
+  encode: (row, first, sink, at) => {
+    const text = (first ? '' : ',') + String(row[0]);
+    return at + sink.reserve(at, text.length * 3).write(text, at);
+  },
 };
 
 describe('RowChunk', () => {

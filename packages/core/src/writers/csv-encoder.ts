@@ -1,6 +1,15 @@
 import type { Column, Row } from '../ports/row-source.js';
 import type { CsvOptions } from '../request.js';
-import { type ByteSink, type EncodeRow, maxBytesPerUnit, textOf, writeUtf8 } from './byte-sink.js';
+import {
+  type ByteSink,
+  type EncodeRow,
+  maxBytesPerUnit,
+  room,
+  textOf,
+  writeBytes,
+  writeInteger,
+  writeUtf8,
+} from './byte-sink.js';
 import { writeIsoDate } from './iso-date.js';
 import type { RowEncoder } from './row-encoder.js';
 import { serializeCsvValue, validTime } from './serialize-value.js';
@@ -98,7 +107,7 @@ function fastRow(row: Row, s: CsvState, sink: ByteSink, at: number): number {
   let pos = at;
   for (let i = 0; i < s.count; i++) {
     if (buf.length - pos < fieldRoom) buf = sink.reserve(pos, fieldRoom);
-    if (i !== 0) pos = writeDelimiter(buf, pos, s);
+    if (i !== 0) pos = writeBytes(buf, pos, s.delimiterBytes);
     const value = row[i];
     switch (typeof value) {
       case 'string': {
@@ -150,7 +159,7 @@ function checkedRow(row: Row, s: CsvState, sink: ByteSink, at: number): number {
     const value = row[i];
     const text = value === null || value === undefined ? undefined : fieldText(value, i, s);
     buf = room(sink, buf, pos, fieldRoom + (text === undefined ? 0 : textRoom(text)));
-    if (i !== 0) pos = writeDelimiter(buf, pos, s);
+    if (i !== 0) pos = writeBytes(buf, pos, s.delimiterBytes);
     if (text !== undefined) pos = writeTextField(buf, pos, text, s.delimiterUnit);
   }
   return endRow(sink, buf, pos, pos === at, s);
@@ -164,7 +173,7 @@ function headerRow(s: CsvState, _first: boolean, sink: ByteSink, at: number): nu
     const name = s.columns[i]!.name;
     const text = s.neutralize ? neutralized(name, false) : name;
     buf = room(sink, buf, pos, fieldRoom + textRoom(text));
-    if (i !== 0) pos = writeDelimiter(buf, pos, s);
+    if (i !== 0) pos = writeBytes(buf, pos, s.delimiterBytes);
     pos = writeTextField(buf, pos, text, s.delimiterUnit);
   }
   return endRow(sink, buf, pos, false, s);
@@ -173,17 +182,6 @@ function headerRow(s: CsvState, _first: boolean, sink: ByteSink, at: number): nu
 /** Room for text as a field: every unit at its longest, and two quotes. */
 function textRoom(text: string): number {
   return text.length * maxBytesPerUnit + 2;
-}
-
-/** `buf`, or the buffer `sink` gives for `bytes` of room from `pos` when `buf` lacks it. */
-function room(sink: ByteSink, buf: Buffer, pos: number, bytes: number): Buffer {
-  return buf.length - pos < bytes ? sink.reserve(pos, bytes) : buf;
-}
-
-function writeDelimiter(buf: Uint8Array, pos: number, s: CsvState): number {
-  const bytes = s.delimiterBytes;
-  for (let i = 0; i < bytes.length; i++) buf[pos++] = bytes[i]!;
-  return pos;
 }
 
 /** The line ending; an empty one-column row is written `""`, so that it is not a blank line. */
@@ -232,33 +230,6 @@ function needsQuotes(text: string, from: number, delimiter: number): boolean {
     if (c === 0x22 || c === 0x0a || c === 0x0d || c === delimiter) return true;
   }
   return false;
-}
-
-/** `String(n)` of a safe integer, as bytes, without making the string. */
-function writeInteger(buf: Uint8Array, pos: number, n: number): number {
-  let rest = n;
-  if (rest < 0) {
-    buf[pos++] = 0x2d;
-    rest = -rest;
-  }
-  if (rest < 1e9) return writeDigits(buf, pos, rest, 1);
-  // Split so that each half fits 32 bits: integer division is far cheaper than on doubles.
-  const high = Math.floor(rest / 1e9);
-  return writeDigits(buf, writeDigits(buf, pos, high, 1), rest - high * 1e9, 9);
-}
-
-/** The digits of `n` (below 1e9), zero-padded to `width`. */
-function writeDigits(buf: Uint8Array, pos: number, n: number, width: number): number {
-  let digits = 1;
-  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
-  const end = pos + Math.max(digits, width);
-  let rest = n | 0;
-  for (let i = end - 1; i >= pos; i--) {
-    const next = (rest / 10) | 0;
-    buf[i] = 0x30 + rest - next * 10;
-    rest = next;
-  }
-  return end;
 }
 
 /**
