@@ -3,27 +3,21 @@
 // prints the manifest and a signed download URL, and downloads part 1 through it.
 //
 //   pnpm demo                 # 200,000 rows
-//   pnpm demo -- --rows 1000000 --format ndjson --gzip --serve
+//   pnpm demo --rows 1000000 --format ndjson --gzip --serve
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Exporter, type ExportFormat, ExportWorker } from '@exportkit/core';
+import { Exporter, type ExportFormat, ExportWorker, isExportkitError } from '@exportkit/core';
 import { createDownloadHandler, LocalDiskObjectStore } from '@exportkit/local-disk';
 import { MemoryJobStore, MemoryQueue } from '@exportkit/memory';
 import { ordersExport } from './orders.js';
 import { drawProgress, endProgress } from './progress-bar.js';
 
-const { values: args } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '200000' },
-    format: { type: 'string', default: 'csv' },
-    gzip: { type: 'boolean', default: false },
-    dir: { type: 'string', default: 'exports' },
-    serve: { type: 'boolean', default: false },
-  },
-});
+const usage =
+  'usage: pnpm demo [--rows N] [--format csv|ndjson|json] [--gzip] [--dir DIR] [--serve]';
+const args = parseDemoArgs(process.argv.slice(2));
 
 const secret = randomBytes(32);
 const server = createServer((req, res) => download(req, res));
@@ -61,7 +55,12 @@ console.log(
   `exportkit demo: ${Number(args.rows).toLocaleString('en-US')} rows as ${request.format}${args.gzip ? '.gz' : ''} into ${resolve(args.dir)}\n`,
 );
 const started = performance.now();
-const first = await exporter.request(request);
+const first = await exporter.request(request).catch((error: unknown) => {
+  // A bad request is a typed error with a stable code and a message that says what to fix.
+  if (!isExportkitError(error)) throw error;
+  console.error(`  ${error.code}: ${error.message}\n${usage}`);
+  process.exit(2);
+});
 console.log(`  export id ${first.export.exportId} (${first.outcome})`);
 
 let view = await exporter.status(request.tenantId, first.export.exportId);
@@ -112,3 +111,23 @@ if (args.serve) {
 stopWorker.abort();
 await workerStopped;
 server.close();
+
+/** The demo's options; a mistyped one prints the usage instead of a stack trace. */
+function parseDemoArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      // `pnpm demo -- --rows 5` hands the script a literal `--` first.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
+      options: {
+        rows: { type: 'string', default: '200000' },
+        format: { type: 'string', default: 'csv' },
+        gzip: { type: 'boolean', default: false },
+        dir: { type: 'string', default: 'exports' },
+        serve: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
