@@ -8,15 +8,9 @@
 import { parseArgs } from 'node:util';
 import { runAwsExample } from './run-example.js';
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '250000' },
-    runner: { type: 'string', default: 'lambda' },
-  },
-});
-if (values.runner !== 'lambda' && values.runner !== 'worker') {
-  throw new Error('--runner is "lambda" or "worker"');
-}
+const usage =
+  'usage: pnpm --filter @exportkit/example-aws start [--rows N] [--runner lambda|worker]';
+const values = parseExampleArgs(process.argv.slice(2));
 
 console.log(
   `exportkit on AWS (local S3 + SQS): ${Number(values.rows).toLocaleString('en-US')} rows, ${values.runner} runner\n`,
@@ -41,4 +35,25 @@ if (view.status !== 'succeeded' || !view.files) {
   console.log(`\npart 1 via its URL: Content-Disposition: ${result.contentDisposition}`);
   for (const line of result.head) console.log(`  ${line}`);
   console.log('\n(The local servers are stopped now, so these URLs no longer answer.)');
+}
+
+/** The example's options; a mistyped one prints the usage instead of a stack trace. */
+function parseExampleArgs(argv: string[]) {
+  try {
+    const { values } = parseArgs({
+      // `pnpm ... start -- --rows 5` hands the script a literal `--` first.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
+      options: {
+        rows: { type: 'string', default: '250000' },
+        runner: { type: 'string', default: 'lambda' },
+      },
+    });
+    if (values.runner !== 'lambda' && values.runner !== 'worker') {
+      throw new Error(`--runner is "lambda" or "worker", got "${values.runner}"`);
+    }
+    return { ...values, runner: values.runner as 'lambda' | 'worker' };
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
 }
