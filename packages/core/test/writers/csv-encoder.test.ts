@@ -198,3 +198,13 @@ describe('CSV encoder, spreadsheet profile', () => {
     expect(csv(cols('=x', 'ok'), [], { profile: 'spreadsheet' })).toBe("\uFEFF'=x,ok\r\n");
   });
 });
+
+describe('long rows (the buffer grows mid-row)', () => {
+  it('writes fields far longer than its buffer, quoted and UTF-8 encoded', () => {
+    const long = `${'é,"'.repeat(3000)}😀`;
+    const quoted = `"${long.replaceAll('"', '""')}"`;
+    expect(csv(cols('a', 'b', 'c'), [[long, 7, long]], { header: false })).toBe(
+      `${quoted},7,${quoted}\r\n`,
+    );
+  });
+});

@@ -148,3 +148,13 @@ describe('NDJSON and JSON parse back with JSON.parse (property-based)', () => {
     );
   });
 });
+
+describe('long rows (the buffer grows mid-row)', () => {
+  it('NDJSON writes values far longer than its buffer exactly as JSON.stringify does', () => {
+    const long = `${'é"\\\n'.repeat(3000)}😀\uD800`;
+    const columns = cols('a', 'x'.repeat(5000), 'c');
+    const row = [long, 42, long];
+    const expected = `${JSON.stringify({ a: long, ['x'.repeat(5000)]: 42, c: long })}\n`;
+    expect(encode('ndjson', columns, [row])).toBe(expected);
+  });
+});
