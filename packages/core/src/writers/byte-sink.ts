@@ -81,33 +81,6 @@ export function writeAstral(buf: Uint8Array, pos: number, c: number): number {
   return pos + 4;
 }
 
-/** `String(n)` of a safe integer, as bytes, without making the string. */
-export function writeInteger(buf: Uint8Array, pos: number, n: number): number {
-  let rest = n;
-  if (rest < 0) {
-    buf[pos++] = 0x2d;
-    rest = -rest;
-  }
-  if (rest < 1e9) return writeDigits(buf, pos, rest, 1);
-  // Split so that each half fits 32 bits: integer division is far cheaper than on doubles.
-  const high = Math.floor(rest / 1e9);
-  return writeDigits(buf, writeDigits(buf, pos, high, 1), rest - high * 1e9, 9);
-}
-
-/** The digits of `n` (below 1e9), zero-padded to `width`. */
-function writeDigits(buf: Uint8Array, pos: number, n: number, width: number): number {
-  let digits = 1;
-  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
-  const end = pos + Math.max(digits, width);
-  let rest = n | 0;
-  for (let i = end - 1; i >= pos; i--) {
-    const next = (rest / 10) | 0;
-    buf[i] = 0x30 + rest - next * 10;
-    rest = next;
-  }
-  return end;
-}
-
 /** `buf`, or the buffer `sink` gives for `bytes` of room from `pos` when `buf` lacks it. */
 export function room(sink: ByteSink, buf: Buffer, pos: number, bytes: number): Buffer {
   return buf.length - pos < bytes ? sink.reserve(pos, bytes) : buf;

@@ -7,10 +7,10 @@ import {
   room,
   textOf,
   writeBytes,
-  writeInteger,
   writeUtf8,
 } from './byte-sink.js';
 import { writeIsoDate } from './iso-date.js';
+import { writeInteger, writeNumber } from './number-bytes.js';
 import type { RowEncoder } from './row-encoder.js';
 import { serializeCsvValue, validTime } from './serialize-value.js';
 
@@ -117,9 +117,7 @@ function fastRow(row: Row, s: CsvState, sink: ByteSink, at: number): number {
         break;
       }
       case 'number':
-        pos = Number.isSafeInteger(value)
-          ? writeInteger(buf, pos, value)
-          : writeUtf8(buf, pos, String(value));
+        pos = writeNumber(buf, pos, value);
         break;
       case 'bigint': {
         // Most bigints (int8 ids, counters) fit a double exactly, and digits are cheaper so.

@@ -7,11 +7,11 @@ import {
   room,
   textOf,
   writeBytes,
-  writeInteger,
   writeUtf8,
 } from './byte-sink.js';
 import { writeIsoDate } from './iso-date.js';
 import { maxJsonBytesPerUnit, writeJsonString } from './json-string.js';
+import { writeNumber } from './number-bytes.js';
 import type { RowEncoder } from './row-encoder.js';
 import { serializeJsonValue, validTime } from './serialize-value.js';
 
@@ -101,8 +101,9 @@ function writeObject(row: Row, s: JsonState, sink: ByteSink, at: number, open: B
         }
         break;
       case 'number':
-        if (Number.isSafeInteger(value)) pos = writeInteger(buf, pos, value);
-        else pos = writeUtf8(buf, pos, Number.isFinite(value) ? String(value) : `"${value}"`);
+        pos = Number.isFinite(value)
+          ? writeNumber(buf, pos, value)
+          : writeUtf8(buf, pos, `"${value}"`);
         break;
       case 'boolean':
         pos = writeUtf8(buf, pos, value ? 'true' : 'false');
