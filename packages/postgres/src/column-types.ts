@@ -1,4 +1,5 @@
 import type { Column } from '@exportkit/core';
+import { parseNumber } from './parse-number.js';
 import type { FieldLike, TypeParsersLike } from './pg-like.js';
 
 /** Type OIDs (`pg_type.oid`, stable across PostgreSQL versions) this package treats specially. */
@@ -20,7 +21,6 @@ export const oids = {
 } as const;
 
 const identity = (text: string): string => text;
-const toNumber = (text: string): number => Number(text);
 const toBoolean = (text: string): boolean => text === 't';
 const toBuffer = (text: string): Buffer => Buffer.from(text.slice(2), 'hex');
 
@@ -40,7 +40,7 @@ export const cursorTypeParsers: TypeParsersLike = {
       case oids.oid:
       case oids.float4:
       case oids.float8:
-        return toNumber;
+        return parseNumber;
       case oids.bytea:
         return toBuffer;
       case oids.timestamptz:
