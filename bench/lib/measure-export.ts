@@ -25,8 +25,8 @@ export interface MeasuredExport {
 const warmupRows = 100_000;
 
 /**
- * Runs one export of `type` (CSV unless `format` says otherwise) through the whole worker (claim, encoder, parts, sha256,
- * manifest, commit) into `store`, over the memory queue and job store, and checks that it
+ * Runs one export of `type` (CSV unless `format` says otherwise) through the whole worker
+ * (claim, encoder, parts, sha256, manifest, commit) into `store`, over the memory queue and job store, and checks that it
  * wrote `expectedRows` rows. The time covers the worker's run only, not the request. A
  * warm-up export of the first {@link warmupRows} rows runs first, untimed.
  */

@@ -1,7 +1,7 @@
 /** Digits whose value stays below 2^53, so that the mantissa below is an exact integer. */
 const maxDigits = 15;
-/** 10^k is an exact double up to k = 22. */
-const powersOfTen = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** 10^0 to 10^15, all exact doubles (10^k is exact up to k = 22). */
+const powersOfTen = Array.from({ length: maxDigits + 1 }, (_, k) => 10 ** k);
 
 /**
  * `Number(text)` for PostgreSQL's text of an integer or float (`-12`, `124.875`, `1e+20`,
@@ -24,12 +24,12 @@ export function parseNumber(text: string): number {
     else if (c === 0x2e && point === -1) point = i;
     else return Number(text);
   }
-  const places = point === -1 ? 0 : text.length - 1 - point;
   const digits = text.length - start - (point === -1 ? 0 : 1);
-  // No digits on one side of the point, or too many to be exact: leave it to Number().
-  if (digits > maxDigits || point === start || (places === 0 && point !== -1) || digits === 0) {
+  // No digits, too many to be exact, or none on one side of the point: leave it to Number().
+  if (digits === 0 || digits > maxDigits || point === start || point === text.length - 1) {
     return Number(text);
   }
+  const places = point === -1 ? 0 : text.length - 1 - point;
   const value = places === 0 ? mantissa : mantissa / powersOfTen[places]!;
   return negative ? -value : value;
 }

@@ -17,8 +17,8 @@ const hexDigits = Buffer.from('0123456789abcdef');
 
 /**
  * `JSON.stringify(text)` as UTF-8 bytes at `pos`, without making the string: quotes, `\` and
- * control characters escaped as JSON.stringify escapes them, lone surrogates as `\udXXX`
- * (well-formed JSON.stringify). Needs `text.length * maxJsonBytesPerUnit + 2` bytes of room.
+ * control characters escaped as JSON.stringify escapes them, and a lone surrogate as its
+ * `\ud800`-style escape (well-formed JSON.stringify). Needs `text.length * maxJsonBytesPerUnit + 2` bytes of room.
  */
 export function writeJsonString(buf: Uint8Array, pos: number, text: string): number {
   buf[pos++] = 0x22;

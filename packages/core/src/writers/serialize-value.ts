@@ -91,7 +91,8 @@ export function serializationRules(format: ExportFormat): SerializationRules {
 
 /**
  * `date.toISOString()` (computed faster, see `iso-date.ts`), or `SERIALIZATION_ERROR` for an
- * invalid date, which has no text. Shared by the encoders' inlined date paths.
+ * invalid date, which has no text. The encoders' inlined date paths write the same bytes with
+ * {@link validTime} and `writeIsoDate`.
  */
 export function isoDate(date: Date, column: Column | undefined): string {
   return isoString(validTime(date, column));
