@@ -1,6 +1,11 @@
-import { Readable } from 'node:stream';
-import { AbortMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { ExportkitError } from '@exportkit/core';
 import { mapS3Error } from './s3-errors.js';
 import type { S3WarnLogger } from './s3-object-store.js';
@@ -20,11 +25,23 @@ export interface MultipartSettings {
   logger: S3WarnLogger;
 }
 
+/** S3 takes at most this many parts in one multipart upload. */
+const maxParts = 10_000;
+
 /**
- * Streams `chunks` to S3 through lib-storage's `Upload` and resolves with the bytes sent. On
- * any failure or abort the multipart upload is aborted once every in-flight part has settled,
- * so none is left open, and the caller sees the original error: the body's own error as is,
- * an abort as {@link abortError}, an S3 error mapped to core's codes.
+ * Streams `chunks` to S3 as a multipart upload and resolves with the bytes sent. Parts are cut
+ * into a fixed set of `queueSize + 1` buffers, reused for the whole upload: `queueSize` in flight
+ * while one fills, and reading the body waits while none is free (backpressure).
+ *
+ * Why not lib-storage's `Upload`: it copies each part of a streamed body into a fresh buffer
+ * (`Buffer.concat`), which V8 frees only in a full GC once ~64 MB of them pile up. In the
+ * 1M-row bench that held 74 MB of array buffers at the peak (192–204 MB RSS, against 150 MB
+ * wanted) and doubled the worker's GC time; lib-storage alone, uploading a file, peaks at
+ * 128 MB. A fixed pool bounds the upload at `(queueSize + 1) × partSize` and makes no garbage.
+ *
+ * On any failure or abort the multipart upload is aborted once every in-flight part has
+ * settled, so none is left open, and the caller sees the original error: the body's own error
+ * as is, an abort as {@link abortError}, an S3 error mapped to core's codes.
  */
 export async function putMultipart(
   client: S3Client,
@@ -33,46 +50,129 @@ export async function putMultipart(
   signal: AbortSignal | undefined,
   settings: MultipartSettings,
 ): Promise<number> {
-  let size = 0;
-  let bodyError: unknown;
-  const counted = async function* (): AsyncGenerator<Uint8Array> {
+  const { Bucket, Key } = params;
+  const { partSize, queueSize } = settings;
+  const call = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
     try {
-      for await (const chunk of chunks) {
-        // A source that ignores the abort keeps producing; stop reading it anyway.
-        signal?.throwIfAborted();
-        size += chunk.byteLength;
-        yield chunk;
-      }
+      return await send();
     } catch (error) {
-      bodyError = error;
-      throw error;
+      throw mapS3Error(error, { action, bucket: Bucket, key: Key });
     }
   };
-  const stream = Readable.from(counted(), { objectMode: false });
-  const onAbort = (): void => {
-    stream.destroy(signal?.reason);
+  // Never more than queueSize + 1: `send` lets at most queueSize go up while one fills.
+  const free: Buffer[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const parts: CompletedPart[] = [];
+  let partFailure: { error: unknown } | undefined;
+  let uploadId: string | undefined;
+
+  const uploadPart = async (partNumber: number, buffer: Buffer, length: number): Promise<void> => {
+    try {
+      const output = await call('UploadPart', () =>
+        client.send(
+          new UploadPartCommand({
+            Bucket,
+            Key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: buffer.subarray(0, length),
+            ContentLength: length,
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      if (!output.ETag) {
+        throw new ExportkitError(
+          'STORAGE_ERROR',
+          `[exportkit] [s3] UploadPart ${partNumber} of "${Key}" in bucket "${Bucket}" returned no ETag; if a browser or proxy sits between, expose the ETag header.`,
+        );
+      }
+      const {
+        ETag,
+        ChecksumCRC32,
+        ChecksumCRC32C,
+        ChecksumCRC64NVME,
+        ChecksumSHA1,
+        ChecksumSHA256,
+      } = output;
+      parts.push({
+        PartNumber: partNumber,
+        ETag,
+        ...(ChecksumCRC32 && { ChecksumCRC32 }),
+        ...(ChecksumCRC32C && { ChecksumCRC32C }),
+        ...(ChecksumCRC64NVME && { ChecksumCRC64NVME }),
+        ...(ChecksumSHA1 && { ChecksumSHA1 }),
+        ...(ChecksumSHA256 && { ChecksumSHA256 }),
+      });
+      free.push(buffer);
+    } catch (error) {
+      partFailure ??= { error };
+    }
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  // leavePartsOnError: we abort ourselves, after every in-flight part settled, so that the
-  // error the caller sees is the original one even when the abort call fails too.
-  const upload = new Upload({
-    client,
-    params: { ...params, Body: stream },
-    partSize: settings.partSize,
-    queueSize: settings.queueSize,
-    leavePartsOnError: true,
-  });
+
+  /** Sends a filled buffer once fewer than `queueSize` parts are in flight. */
+  const send = async (partNumber: number, buffer: Buffer, length: number): Promise<void> => {
+    if (partNumber > maxParts) {
+      throw new ExportkitError(
+        'INVALID_CONFIG',
+        `[exportkit] [s3] "${Key}" needs more than ${maxParts} parts of ${partSize} bytes (S3's limit); raise partSizeBytes or lower core's maxBytesPerPart.`,
+        { details: { partSize, maxParts } },
+      );
+    }
+    while (inFlight.size >= queueSize && partFailure === undefined) await Promise.race(inFlight);
+    if (partFailure) throw partFailure.error;
+    const part = uploadPart(partNumber, buffer, length).finally(() => inFlight.delete(part));
+    inFlight.add(part);
+  };
+
+  const nextBuffer = (): Buffer => free.pop() ?? Buffer.allocUnsafeSlow(partSize);
+
+  let size = 0;
   try {
-    await upload.done();
+    uploadId = (
+      await call('CreateMultipartUpload', () =>
+        client.send(new CreateMultipartUploadCommand(params), { abortSignal: signal }),
+      )
+    ).UploadId;
+    let partNumber = 1;
+    let buffer = nextBuffer();
+    let filled = 0;
+    for await (const chunk of chunks) {
+      // A source that ignores the abort keeps producing; stop reading it anyway.
+      signal?.throwIfAborted();
+      size += chunk.byteLength;
+      for (let offset = 0; offset < chunk.byteLength; ) {
+        const take = Math.min(partSize - filled, chunk.byteLength - offset);
+        buffer.set(chunk.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === partSize) {
+          await send(partNumber++, buffer, filled);
+          buffer = nextBuffer();
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) await send(partNumber, buffer, filled);
+    await Promise.all(inFlight);
+    if (partFailure) throw partFailure.error;
+    parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    await call('CompleteMultipartUpload', () =>
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket,
+          Key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+        { abortSignal: signal },
+      ),
+    );
     return size;
   } catch (error) {
-    stream.destroy();
-    await abortUpload(client, params, upload.uploadId, settings.logger);
-    if (signal?.aborted) throw abortError(signal, params.Key);
-    if (error === bodyError) throw error;
-    throw mapS3Error(error, { action: 'multipart upload', bucket: params.Bucket, key: params.Key });
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
+    await Promise.all(inFlight);
+    await abortUpload(client, params, uploadId, settings.logger);
+    throw signal?.aborted ? abortError(signal, Key) : error;
   }
 }
 

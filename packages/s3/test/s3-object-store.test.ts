@@ -73,6 +73,100 @@ describe('S3ObjectStore extras', () => {
     client.destroy();
   });
 
+  it('cuts parts on exact 5 MiB boundaries from chunks that straddle them, with at most queueSize parts in flight', async () => {
+    const bucket = await server.createBucket();
+    const client = s3ClientFor(server.endpoint);
+    const sent = recordCommands(client);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'UploadPartCommand') return next(args);
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'exportkitCountInFlight' },
+    );
+    const store = new S3ObjectStore({ client, bucket, partSizeBytes: 5 * MiB, queueSize: 2 });
+    // Odd-sized chunks, so most of them are split between two parts.
+    const chunkSize = 700_001;
+    const total = 23 * MiB + 5;
+    const expected = createHash('sha256');
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      for (let offset = 0; offset < total; offset += chunkSize) {
+        const chunk = new Uint8Array(Math.min(chunkSize, total - offset));
+        for (let i = 0; i < chunk.length; i++) chunk[i] = (offset + i) % 253;
+        expected.update(chunk);
+        yield chunk;
+      }
+    };
+    expect(await store.put('straddle/object', body())).toEqual({ size: total });
+    const parts = sent.filter((c) => c.name === 'UploadPartCommand');
+    expect(parts.map((c) => c.input.ContentLength)).toEqual([
+      5 * MiB,
+      5 * MiB,
+      5 * MiB,
+      5 * MiB,
+      3 * MiB + 5,
+    ]);
+    expect(mostInFlight).toBe(2);
+    const complete = sent.find((c) => c.name === 'CompleteMultipartUploadCommand');
+    const listed = complete?.input.MultipartUpload as { Parts: { PartNumber: number }[] };
+    expect(listed.Parts.map((part) => part.PartNumber)).toEqual([1, 2, 3, 4, 5]);
+    const actual = createHash('sha256');
+    for await (const chunk of await store.get('straddle/object')) actual.update(chunk);
+    expect(actual.digest('hex')).toBe(expected.digest('hex'));
+    client.destroy();
+  });
+
+  it('maps a failed UploadPart to a typed error and aborts the multipart upload', async () => {
+    const bucket = await server.createBucket();
+    const client = s3ClientFor(server.endpoint);
+    const sent = recordCommands(client);
+    // A real server does not fail on request; this middleware answers part 2 as S3 does under
+    // an internal error, after the request for part 1 went to the server.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { PartNumber?: number };
+        if (context.commandName === 'UploadPartCommand' && input.PartNumber === 2) {
+          throw Object.assign(new Error('We encountered an internal error.'), {
+            name: 'InternalError',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'exportkitFailPart2' },
+    );
+    const store = new S3ObjectStore({
+      client,
+      bucket,
+      partSizeBytes: 5 * MiB,
+      queueSize: 2,
+      logger: { warn() {} },
+    });
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 30; i++) yield new Uint8Array(MiB).fill(i);
+    };
+    const error = await store.put('failing/object', body()).catch((e: unknown) => e);
+    expect(isExportkitError(error, 'STORAGE_ERROR')).toBe(true);
+    expect((error as { retryable?: boolean }).retryable).toBe(true);
+    expect((error as Error).message).toMatch(/UploadPart of "failing\/object".*InternalError/);
+    const uploadId = sent.find((c) => c.name === 'CreateMultipartUploadCommand')?.output?.UploadId;
+    expect(
+      sent.filter((c) => c.name === 'AbortMultipartUploadCommand').map((c) => c.input.UploadId),
+    ).toEqual([uploadId]);
+    expect(sent.some((c) => c.name === 'CompleteMultipartUploadCommand')).toBe(false);
+    // Reading stopped soon after the failure: at most the parts already in flight went up.
+    expect(sent.filter((c) => c.name === 'UploadPartCommand').length).toBeLessThanOrEqual(4);
+    expect(await store.head('failing/object')).toBeUndefined();
+    client.destroy();
+  });
+
   it('gives the event loop a turn at least once per MiB of a body that never waits for I/O', async () => {
     // Without turns, an in-process producer (the worker's encoder) starves the sockets of the
     // parts in flight: the first 5 MiB alone would be read before any turn.
