@@ -69,19 +69,28 @@ export async function realPathInside(
 /**
  * Like {@link realPathInside} for a directory that may not exist yet: checks its nearest
  * existing ancestor, so `mkdir -p` is never run through a link that leads outside the root.
+ * The walk stops at the store's `root`: when the root itself was removed while the store is in
+ * use (a cleanup of the export folder, say), it is created again and must resolve to
+ * `realRoot` as before, rather than the check climbing above it and failing every put.
  */
 export async function assertDirInside(
   fs: LocalDiskFs,
-  realRoot: string,
+  roots: { root: string; realRoot: string },
   dir: string,
   key: string,
 ): Promise<void> {
   for (let current = dir; ; current = dirname(current)) {
     try {
-      await realPathInside(fs, realRoot, current, key);
+      await realPathInside(fs, roots.realRoot, current, key);
       return;
     } catch (error) {
-      if (errnoCode(error) !== 'ENOENT' || dirname(current) === current) throw error;
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      if (current === roots.root) {
+        await fs.mkdir(roots.root, { recursive: true });
+        await realPathInside(fs, roots.realRoot, roots.root, key);
+        return;
+      }
+      if (dirname(current) === current) throw error;
     }
   }
 }

@@ -91,7 +91,8 @@ export class LocalDiskObjectStore implements ObjectStore {
     const temps: TempFile[] = [];
     try {
       const realRoot = await this.#realRootPath();
-      const checkDir = (): Promise<void> => assertDirInside(fs, realRoot, dir, key);
+      const checkDir = (): Promise<void> =>
+        assertDirInside(fs, { root: this.root, realRoot }, dir, key);
       const data = await writeTempFile(fs, dir, body, checkDir, signal);
       temps.push(data);
       const contentType = options.contentType ?? defaultContentType;

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalDiskObjectStore } from '@exportkit/local-disk';
 import { collect, expectExportkitError, readText } from '@exportkit/testkit';
@@ -92,6 +92,23 @@ describe('LocalDiskObjectStore keys and paths', () => {
       await store.put('file-link', 'new object');
       expect(await readText(store, 'file-link')).toBe('new object');
       expect(await readFile(join(outside, 'secret.txt'), 'utf8')).toBe('do not touch');
+    });
+  });
+
+  describe('a root removed while the store is in use', () => {
+    it('is created again by the next put', async () => {
+      await store.put('a/first', 'x');
+      await rm(root, { recursive: true });
+      await store.put('b/second', 'y');
+      expect(await readText(store, 'b/second')).toBe('y');
+    });
+
+    it('replaced by a link out of it, refuses the put and writes nothing there', async () => {
+      await store.put('a/first', 'x');
+      await rm(root, { recursive: true });
+      await symlink(outside, root);
+      await expectExportkitError(() => store.put('b/planted', 'evil'), 'INVALID_KEY');
+      expect(await readdir(outside)).toEqual(['secret.txt']);
     });
   });
 
