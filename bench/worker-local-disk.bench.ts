@@ -14,7 +14,7 @@ import { defineExportType } from '@exportkit/core';
 import { LocalDiskObjectStore } from '@exportkit/local-disk';
 import { memoryRowSource } from '@exportkit/memory';
 import { stringify } from 'csv-stringify';
-import { measureExport } from './lib/measure-export.js';
+import { exportRunner } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { benchColumns, benchRows } from './lib/rows.js';
 
@@ -28,7 +28,7 @@ try {
     columns: benchColumns,
     source: memoryRowSource({ columns: benchColumns, rows: () => benchRows(rows), estimate: rows }),
   });
-  const csv = await measureExport(store, type, rows);
+  const csv = await (await exportRunner(store, type, rows))();
   // The baselines run after ours, so their garbage cannot inflate our peak RSS.
   const csvBaseline = await timed(() =>
     pipeline(
@@ -44,7 +44,7 @@ try {
   );
   report('CSV', 'csv-stringify', csv.seconds, csvBaseline, csv.peakMb);
 
-  const ndjson = await measureExport(store, type, rows, 'ndjson');
+  const ndjson = await (await exportRunner(store, type, rows, 'ndjson'))();
   const names = benchColumns.map((c) => c.name);
   const bigintAsText = (_key: string, value: unknown) =>
     typeof value === 'bigint' ? String(value) : value;
