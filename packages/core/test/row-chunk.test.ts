@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RowChunk } from '../src/parts/row-chunk.js';
 import type { RowEncoder } from '../src/writers/row-encoder.js';
 
+const chunkBytes = 64 * 1024;
+
 const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString('utf8');
 
 /** Rows of one text value, encoded as is; JSON-like: a `,` before all but a part's first row. */
@@ -19,7 +21,7 @@ const encoder: RowEncoder = {
 
 describe('RowChunk', () => {
   it('reports the exact UTF-8 length of a staged row and keeps only committed rows', () => {
-    const chunk = new RowChunk();
+    const chunk = new RowChunk(chunkBytes);
     expect(chunk.stage(encoder, ['a,b\r\n'], true)).toBe(5);
     expect(chunk.staged).toBe(5);
     chunk.commit();
@@ -34,19 +36,19 @@ describe('RowChunk', () => {
   });
 
   it('staging again replaces the staged row', () => {
-    const chunk = new RowChunk();
+    const chunk = new RowChunk(chunkBytes);
     chunk.stage(encoder, ['{"a":1}'], false);
     expect(chunk.stage(encoder, ['{"a":1}'], true)).toBe(7);
     chunk.commit();
     expect(text(chunk.take())).toBe('{"a":1}');
   });
 
-  it('never changes a slice it handed out, and grows for a row larger than its slab', () => {
-    const chunk = new RowChunk();
+  it('never changes a chunk it handed out, and grows for a row larger than its buffer', () => {
+    const chunk = new RowChunk(chunkBytes);
     chunk.stage(encoder, ['first'], true);
     chunk.commit();
     const first = chunk.take();
-    const huge = 'é'.repeat(700_000); // 1.4 MB of UTF-8, past the 1 MiB slab
+    const huge = 'é'.repeat(700_000); // 1.4 MB of UTF-8, past the 80 KiB buffer
     chunk.stage(encoder, ['x'], true);
     chunk.commit();
     chunk.stage(encoder, [huge], true);
@@ -60,7 +62,7 @@ describe('RowChunk', () => {
       fc.property(
         fc.array(fc.record({ value: fc.string({ unit: 'binary' }), keep: fc.boolean() })),
         (rows) => {
-          const chunk = new RowChunk();
+          const chunk = new RowChunk(chunkBytes);
           const taken: Uint8Array[] = [];
           let expected = '';
           for (const [i, { value, keep }] of rows.entries()) {

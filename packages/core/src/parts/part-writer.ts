@@ -38,7 +38,7 @@ export class PartWriter {
   #current: PartUpload | undefined;
   #rowsInPart = 0;
   #bytesInPart = 0;
-  readonly #chunk = new RowChunk();
+  readonly #chunk = new RowChunk(chunkBytes);
   readonly #partStart: Uint8Array;
   readonly #partEnd: Uint8Array;
   readonly #options: PartWriterOptions;
