@@ -4,7 +4,7 @@
 // file csv header` in the same run. 1,000,000 rows × 10 mixed columns generated into a table
 // with generate_series. Each path runs in its own process (this file starts itself once per
 // path), so each peak RSS is that path's alone, sampled during its worker runs. In each, psql
-// and the worker run alternately `BENCH_ROUNDS` times (3 by default): the figures are the
+// and the worker run alternately `BENCH_ROUNDS` times (5 by default): the figures are the
 // medians, the peak RSS the highest of the worker runs, and the note lists every round.
 //
 //   pnpm bench postgres                       # DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test

@@ -1,11 +1,11 @@
-// A 1,000,000-row × 10-column CSV export through the whole worker into S3 (s3rver, a real S3 API
-// server in a child process), beside a baseline in the same run: lib-storage's `Upload` alone
-// sending the same bytes (the exported parts, first copied to local files untimed) with the
-// same part size and concurrency. The two run alternately, `BENCH_ROUNDS` times (3 by
-// default); the figures are the medians, in bytes/s, and the peak RSS is the highest of the
-// worker runs. The note lists every round and splits CPU time (worker process, upload alone,
-// s3rver) and the peak heap and ArrayBuffer memory of both, so a miss can be traced to
-// encoding, uploading or the server.
+// A 1,000,000-row × 10-column CSV export through the whole worker into S3 (s3rver, a real S3
+// API server in a child process), rows read from a dataset in memory (`heldRows`), beside a
+// baseline in the same run: lib-storage's `Upload` alone sending the same bytes (the exported
+// parts, first copied to local files untimed) with the same part size and concurrency. The two
+// run alternately, `BENCH_ROUNDS` times (5 by default); the figures are the medians, in
+// bytes/s, and the peak RSS is the highest of the worker runs. The note lists every round and
+// splits CPU time (worker process, upload alone, s3rver) and the peak heap and ArrayBuffer
+// memory of both, so a miss can be traced to encoding, uploading or the server.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ import { S3ObjectStore } from '@exportkit/s3';
 import { exportRunner } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
-import { benchColumns, benchRows } from './lib/rows.js';
+import { benchColumns, heldRows } from './lib/rows.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 // The store's defaults (5 MiB parts, 2 in flight) unless overridden for an experiment; the
@@ -43,9 +43,12 @@ try {
   const type = defineExportType({
     name: 'bench',
     columns: benchColumns,
-    source: memoryRowSource({ columns: benchColumns, rows: () => benchRows(rows), estimate: rows }),
+    source: memoryRowSource({ columns: benchColumns, rows: () => heldRows(rows), estimate: rows }),
   });
   const runExport = await exportRunner(store, type, rows);
+  const sourceSeconds = await timed(async () => {
+    for (const _ of heldRows(rows));
+  });
   const files: string[] = [];
   const uploadAlone = () =>
     timed(async () => {
@@ -102,7 +105,7 @@ try {
     target: '>= 0.8',
     // The ceiling is the ratio the worker would reach if it took only its own CPU time (upload
     // fully overlapped, no waiting, no other process on its core).
-    note: `median of ${rounds} alternating rounds; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${listed(worker.map((r) => r.seconds))} s (median ${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s; CPU ${listed(worker.map((r) => r.cpuSeconds))} s + s3rver ${listed(worker.map((r) => r.serverSeconds))} s; event loop idle ${listed(worker.map((r) => r.idleSeconds))} s), upload alone ${listed(baseline.map((r) => r.seconds))} s (CPU ${listed(baseline.map((r) => r.cpuSeconds))} s + s3rver ${listed(baseline.map((r) => r.serverSeconds))} s); ratio per round ${listed(
+    note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${listed(worker.map((r) => r.seconds))} s (median ${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s; CPU ${listed(worker.map((r) => r.cpuSeconds))} s + s3rver ${listed(worker.map((r) => r.serverSeconds))} s; event loop idle ${listed(worker.map((r) => r.idleSeconds))} s), upload alone ${listed(baseline.map((r) => r.seconds))} s (CPU ${listed(baseline.map((r) => r.cpuSeconds))} s + s3rver ${listed(baseline.map((r) => r.serverSeconds))} s); ratio per round ${listed(
       worker.map((r, i) => (baseline[i] as Run).seconds / r.seconds),
       2,
     )}; ratio ceiling ${(baselineSeconds / median(worker.map((r) => r.cpuSeconds))).toFixed(2)}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; worker peak RSS ${listed(worker.map((r) => r.peakMb))} MB`,

@@ -5,7 +5,7 @@
  * on either side of the target; the median of alternating pairs is steadier, and the note of
  * each figure lists every round so the spread stays visible.
  */
-export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+export const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /** The median of `values` (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
