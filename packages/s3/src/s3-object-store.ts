@@ -31,7 +31,7 @@ const maxSignedUrlMs = 7 * 24 * 60 * 60 * 1000;
 const minPartSize = 5 * MiB;
 const maxSinglePut = 5 * 1024 * MiB;
 /**
- * Defaults sized for the worker, whose encoder produces ~20–30 MB/s of CSV: S3's smallest part
+ * Defaults sized for the worker, whose export runs at ~40–65 MB/s of CSV: S3's smallest part
  * and two in flight keep a put at ~15 MiB of part buffers instead of ~40 MiB with 8 MiB × 4,
  * and were as fast against s3rver (see packages/s3/README.md, Performance).
  */
@@ -59,7 +59,7 @@ export interface S3ObjectStoreOptions {
   /**
    * Multipart part size in bytes, from 5 MiB (S3's minimum) to 5 GiB. An object has at most
    * 10,000 parts, so the default caps one object at about 48 GiB (core's default part is
-   * 256 MiB). lib-storage copies each part into one buffer, so memory grows with this.
+   * 256 MiB). A streamed put holds `queueSize + 1` buffers of this size, so memory grows with it.
    * @defaultValue `5 MiB`
    */
   partSizeBytes?: number;
@@ -81,10 +81,11 @@ export interface S3ObjectStoreOptions {
 }
 
 /**
- * An {@link ObjectStore} on Amazon S3 (or any S3 API server). Puts stream through lib-storage's
- * multipart `Upload` and are aborted on failure or abort, `list` hides ListObjectsV2
- * pagination, `delete` batches DeleteObjects, and `signedUrl` presigns GetObject with the
- * download name as Content-Disposition.
+ * An {@link ObjectStore} on Amazon S3 (or any S3 API server). Small bodies go up in one
+ * PutObject; larger ones stream as a multipart upload cut into a fixed pool of part buffers
+ * (see `putMultipart`), aborted on failure or abort. `list` hides ListObjectsV2 pagination,
+ * `delete` batches DeleteObjects, and `signedUrl` presigns GetObject with the download name as
+ * Content-Disposition.
  */
 export class S3ObjectStore implements ObjectStore {
   readonly name = 's3';
