@@ -93,13 +93,13 @@ async function copyBody(
   const iterator = body[Symbol.asyncIterator]();
   let done = false;
   let size = 0;
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+  // Small chunks are copied into one buffer, reused for the whole body (each write is awaited
+  // before it is filled again): a fresh buffer per batch was garbage the size of the body.
+  let batch: Buffer | undefined;
+  let batched = 0;
   const flush = async (): Promise<void> => {
-    const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    size += await writeFully(handle, batch);
+    size += await writeFully(handle, (batch as Buffer).subarray(0, batched));
+    batched = 0;
   };
   try {
     for (;;) {
@@ -116,13 +116,18 @@ async function copyBody(
       }
       const chunk: Uint8Array =
         typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value;
-      if (chunk.byteLength === 0) continue;
-      pending.push(chunk);
-      pendingBytes += chunk.byteLength;
-      if (pendingBytes >= writeBatchBytes) await flush();
+      if (batched + chunk.byteLength > writeBatchBytes && batched > 0) await flush();
+      if (chunk.byteLength >= writeBatchBytes) {
+        size += await writeFully(handle, chunk);
+      } else if (chunk.byteLength > 0) {
+        batch ??= Buffer.allocUnsafeSlow(writeBatchBytes);
+        batch.set(chunk, batched);
+        batched += chunk.byteLength;
+        if (batched === writeBatchBytes) await flush();
+      }
       signal?.throwIfAborted();
     }
-    if (pendingBytes > 0) await flush();
+    if (batched > 0) await flush();
     return size;
   } finally {
     // Stops a source we did not finish (destroys a Node stream, runs a generator's finally).

@@ -11,6 +11,13 @@ import { createGzipStream } from '../writers/gzip-stream.js';
  */
 export const chunkBytes = 64 * 1024;
 
+/**
+ * Slices at least this long move on as they are: gathering them would copy every byte once
+ * more for no gain (the encoded path's runs of rows, ~8–16 KiB each, are already as large as
+ * the socket reads they come from, and cost the stores one write or copy each).
+ */
+const directBytes = 4 * 1024;
+
 /** What one finished part reports for the manifest. */
 export interface UploadedPart {
   key: string;
@@ -76,10 +83,15 @@ export class PartUpload {
   }
 
   /**
-   * Appends bytes. Small slices (rows of the encoded fast path) are gathered into one chunk
-   * first. Returns true when the caller should `await drain()`.
+   * Appends bytes. Small slices (single rows, a part's header) are gathered into one chunk
+   * first; slices of {@link directBytes} or more are written as they are. Returns true when
+   * the caller should `await drain()`.
    */
   writeBytes(bytes: Uint8Array): boolean {
+    if (bytes.length >= directBytes) {
+      if (this.#piecesBytes > 0) this.#flushPieces();
+      return this.#write(bytes);
+    }
     this.#pieces.push(bytes);
     this.#piecesBytes += bytes.length;
     return this.#piecesBytes >= chunkBytes ? this.#flushPieces() : false;
