@@ -1,20 +1,21 @@
 // A 1,000,000-row × 10-column CSV export through the whole worker into S3 (s3rver, a real S3
 // API server in a child process), rows read from a dataset in memory (`heldRows`), beside a
 // baseline in the same run: lib-storage's `Upload` alone sending the same bytes (the exported
-// parts, first copied to local files untimed) with the same part size and concurrency. The two
-// run alternately, `BENCH_ROUNDS` times (5 by default); the figures are the medians, in
-// bytes/s, and the peak RSS is the highest of the worker runs. The note lists every round and
-// splits CPU time (worker process, upload alone, s3rver) and the peak heap and ArrayBuffer
-// memory of both, so a miss can be traced to encoding, uploading or the server.
-import { createReadStream, createWriteStream } from 'node:fs';
+// parts, first copied to local files untimed) with the same part size and concurrency, in a
+// process of its own (`lib/upload-alone.ts`). The two run alternately, `BENCH_ROUNDS` times (5
+// by default); the figures are the medians, in bytes/s, and the peak RSS is the highest of the
+// worker runs. The note lists every round and splits CPU time (worker, upload alone, s3rver)
+// and the peak heap and ArrayBuffer memory of both, so a miss can be traced to encoding,
+// uploading or the server.
+import { fork } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { defineExportType } from '@exportkit/core';
 import { s3rverCredentials, startS3rver } from '@exportkit/dev-servers';
 import { memoryRowSource } from '@exportkit/memory';
@@ -23,6 +24,8 @@ import { exportRunner } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
 import { benchColumns, heldRows } from './lib/rows.js';
+import type { UploadResult, UploadRound } from './lib/upload-alone.js';
+import { trackUsage, type Usage } from './lib/usage.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 // The store's defaults (5 MiB parts, 2 in flight) unless overridden for an experiment; the
@@ -37,6 +40,29 @@ const client = new S3Client({
   forcePathStyle: true,
   credentials: s3rverCredentials,
 });
+const uploader = fork(fileURLToPath(new URL('./lib/upload-alone.js', import.meta.url)), {
+  execArgv: ['--expose-gc'],
+});
+
+/** One round of the upload alone, in the child process. */
+function uploadAlone(files: string[]): Promise<UploadResult> {
+  const round: UploadRound = {
+    endpoint: s3rver.endpoint,
+    bucket: 'baseline',
+    files,
+    partSize,
+    queueSize,
+  };
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null) => reject(new Error(`the uploader exited with ${code}`));
+    uploader.once('exit', exited);
+    uploader.once('message', (result) => {
+      uploader.off('exit', exited);
+      resolve(result as UploadResult);
+    });
+    uploader.send(round);
+  });
+}
 
 try {
   const store = new S3ObjectStore({ client, bucket: 'ours', partSizeBytes: partSize, queueSize });
@@ -49,32 +75,22 @@ try {
   const sourceSeconds = await timed(async () => {
     for (const _ of heldRows(rows));
   });
-  const files: string[] = [];
-  const uploadAlone = () =>
-    timed(async () => {
-      for (const [i, file] of files.entries()) {
-        const upload = new Upload({
-          client,
-          params: {
-            Bucket: 'baseline',
-            Key: `part-${i}`,
-            Body: createReadStream(file, { highWaterMark: 1024 * 1024 }),
-          },
-          partSize,
-          queueSize,
-        });
-        await upload.done();
-      }
-    });
 
   const worker: Run[] = [];
   const baseline: Run[] = [];
+  const files: string[] = [];
   let bytes = 0;
   let parts = 0;
   for (let round = 0; round < rounds; round++) {
-    const usage = trackUsage(s3rver.cpuSeconds);
+    const serverStart = s3rver.cpuSeconds();
+    const usage = trackUsage();
     const { seconds, peakMb, manifest } = await runExport();
-    worker.push({ seconds, peakMb, ...usage.stop() });
+    worker.push({
+      seconds,
+      peakMb,
+      ...usage.stop(),
+      serverSeconds: s3rver.cpuSeconds() - serverStart,
+    });
     if (round === 0) {
       // The same bytes on local disk, so the baseline measures the upload alone.
       bytes = manifest.parts.reduce((sum, part) => sum + part.bytes, 0);
@@ -85,11 +101,13 @@ try {
         files.push(file);
       }
     }
-    global.gc?.();
-    const baselineUsage = trackUsage(s3rver.cpuSeconds);
-    const baselineSeconds = await uploadAlone();
-    baseline.push({ seconds: baselineSeconds, peakMb: 0, ...baselineUsage.stop() });
-    global.gc?.();
+    const baselineStart = s3rver.cpuSeconds();
+    const alone = await uploadAlone(files);
+    baseline.push({
+      ...alone,
+      peakMb: alone.rssMb,
+      serverSeconds: s3rver.cpuSeconds() - baselineStart,
+    });
   }
 
   const oursSeconds = median(worker.map((r) => r.seconds));
@@ -108,65 +126,22 @@ try {
     note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${listed(worker.map((r) => r.seconds))} s (median ${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s; CPU ${listed(worker.map((r) => r.cpuSeconds))} s + s3rver ${listed(worker.map((r) => r.serverSeconds))} s; event loop idle ${listed(worker.map((r) => r.idleSeconds))} s), upload alone ${listed(baseline.map((r) => r.seconds))} s (CPU ${listed(baseline.map((r) => r.cpuSeconds))} s + s3rver ${listed(baseline.map((r) => r.serverSeconds))} s); ratio per round ${listed(
       worker.map((r, i) => (baseline[i] as Run).seconds / r.seconds),
       2,
-    )}; ratio ceiling ${(baselineSeconds / median(worker.map((r) => r.cpuSeconds))).toFixed(2)}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; worker peak RSS ${listed(worker.map((r) => r.peakMb))} MB`,
+    )}; ratio ceiling ${(baselineSeconds / median(worker.map((r) => r.cpuSeconds))).toFixed(2)}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))}, upload alone ${listed(baseline.map((r) => r.peakMb))}`,
   });
   emitPeakRss(
     `peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`,
     peak(worker, (r) => r.peakMb),
   );
 } finally {
+  uploader.disconnect();
   client.destroy();
   await s3rver.stop();
   await rm(dir, { recursive: true, force: true });
 }
 
-/** One measured run and what {@link trackUsage} saw during it. */
+/** One measured run: its time, peak RSS, usage, and the CPU s3rver spent meanwhile. */
 interface Run extends Usage {
   seconds: number;
-  /** Peak RSS (worker runs only; 0 for the baseline). */
   peakMb: number;
-}
-
-/** CPU and memory of one run, from {@link trackUsage}. */
-interface Usage {
-  cpuSeconds: number;
   serverSeconds: number;
-  idleSeconds: number;
-  heapMb: number;
-  arrayBuffersMb: number;
-}
-
-/**
- * Samples heap and ArrayBuffer memory every 20 ms and, on `stop()`, reports their peaks, the
- * CPU seconds this process and s3rver spent meanwhile, and how long the event loop sat idle
- * (waiting for I/O: here, for the upload).
- */
-function trackUsage(serverCpuSeconds: () => number): { stop(): Usage } {
-  let heap = 0;
-  let arrayBuffers = 0;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    heap = Math.max(heap, usage.heapUsed);
-    arrayBuffers = Math.max(arrayBuffers, usage.arrayBuffers);
-  };
-  sample();
-  const timer = setInterval(sample, 20);
-  const cpuStart = process.cpuUsage();
-  const loopStart = performance.eventLoopUtilization();
-  const serverStart = serverCpuSeconds();
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      const cpu = process.cpuUsage(cpuStart);
-      const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-      return {
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        serverSeconds: serverCpuSeconds() - serverStart,
-        idleSeconds: performance.eventLoopUtilization(loopStart).idle / 1000,
-        heapMb: mb(heap),
-        arrayBuffersMb: mb(arrayBuffers),
-      };
-    },
-  };
 }

@@ -1,0 +1,57 @@
+// The baseline of bench/s3.bench.ts, in a process of its own: lib-storage's `Upload` sending
+// files to S3, one round per message from the parent. Apart, so that the worker's peak RSS
+// never includes the memory lib-storage's part copies leave behind in the allocator (in one
+// process, the worker's later rounds peaked 20–40 MB higher than its first).
+import { createReadStream } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { s3rverCredentials } from '@exportkit/dev-servers';
+import { timed } from './report.js';
+import { trackUsage, type Usage } from './usage.js';
+
+/** What the parent sends for each round. */
+export interface UploadRound {
+  endpoint: string;
+  bucket: string;
+  files: string[];
+  partSize: number;
+  queueSize: number;
+}
+
+/** What the child answers: the round's wall time and usage. */
+export interface UploadResult extends Usage {
+  seconds: number;
+}
+
+let client: S3Client | undefined;
+
+process.on('message', async (round: UploadRound) => {
+  client ??= new S3Client({
+    endpoint: round.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: s3rverCredentials,
+  });
+  const s3 = client;
+  global.gc?.();
+  const usage = trackUsage();
+  const seconds = await timed(async () => {
+    for (const [i, file] of round.files.entries()) {
+      const upload = new Upload({
+        client: s3,
+        params: {
+          Bucket: round.bucket,
+          Key: `part-${i}`,
+          Body: createReadStream(file, { highWaterMark: 1024 * 1024 }),
+        },
+        partSize: round.partSize,
+        queueSize: round.queueSize,
+      });
+      await upload.done();
+    }
+  });
+  const result: UploadResult = { seconds, ...usage.stop() };
+  process.send?.(result);
+});
+
+process.on('disconnect', () => client?.destroy());

@@ -1,0 +1,49 @@
+import { performance } from 'node:perf_hooks';
+
+/** CPU and memory of one measured run in this process, from {@link trackUsage}. */
+export interface Usage {
+  cpuSeconds: number;
+  /** How long the event loop sat idle: waiting for I/O (here, for the upload). */
+  idleSeconds: number;
+  /** Peak heap in use, MB. */
+  heapMb: number;
+  /** Peak ArrayBuffer memory, MB. */
+  arrayBuffersMb: number;
+  /** Peak RSS, MB. */
+  rssMb: number;
+}
+
+/**
+ * Samples heap, ArrayBuffer and RSS memory every 20 ms; `stop()` reports their peaks, the CPU
+ * seconds this process spent meanwhile and how long its event loop sat idle.
+ */
+export function trackUsage(): { stop(): Usage } {
+  let heap = 0;
+  let arrayBuffers = 0;
+  let rss = 0;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    heap = Math.max(heap, usage.heapUsed);
+    arrayBuffers = Math.max(arrayBuffers, usage.arrayBuffers);
+    rss = Math.max(rss, usage.rss);
+  };
+  sample();
+  const timer = setInterval(sample, 20);
+  const cpuStart = process.cpuUsage();
+  const loopStart = performance.eventLoopUtilization();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const cpu = process.cpuUsage(cpuStart);
+      const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+      return {
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        idleSeconds: performance.eventLoopUtilization(loopStart).idle / 1000,
+        heapMb: mb(heap),
+        arrayBuffersMb: mb(arrayBuffers),
+        rssMb: mb(rss),
+      };
+    },
+  };
+}
