@@ -71,7 +71,10 @@ export async function openCopyRead(
     throw wrapSourceError(error, 'Describing the query');
   }
 
-  const stream = session.client.query(copyTo(copySql));
+  // Object mode: each chunk pg-copy-streams pushes comes out as it is. In byte mode a read
+  // joins every chunk buffered since the last one: another copy of the bytes (1M rows, native
+  // values: peak RSS 147–153 MB in byte mode, 143–147 MB in object mode, a few runs each).
+  const stream = session.client.query(copyTo(copySql, { objectMode: true }));
   // Closing the connection on abort fails the COPY with "Connection terminated"; when no one is
   // iterating yet, that error has no other listener and would crash the process.
   stream.on('error', () => undefined);
@@ -89,8 +92,8 @@ export async function openCopyRead(
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         if (!rewrite) yield chunk;
-        // pg-copy-streams hands over all it has read at once, megabytes after a stall: slices
-        // keep the rewriter's buffer (4× its input) small.
+        // A chunk holds what was read from the socket at once (up to ~128 KiB seen); slices
+        // bound the rewriter's buffer (4× its input) whatever the chunk.
         else
           for (let at = 0; at < chunk.length; at += rewriteSlice) {
             yield rewrite(chunk.subarray(at, at + rewriteSlice));
