@@ -1,5 +1,6 @@
 import {
   AbortMultipartUploadCommand,
+  ChecksumAlgorithm,
   type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -65,6 +66,14 @@ export async function putMultipart(
   const parts: CompletedPart[] = [];
   let partFailure: { error: unknown } | undefined;
   let uploadId: string | undefined;
+  // S3 refuses a part whose checksum type differs from the one the upload was created with
+  // ("Checksum Type mismatch ... expected checksum Type: null, actual checksum Type: crc32").
+  // By default the SDK sends a CRC32 with every part, so the upload must be created with it,
+  // as lib-storage does; with 'WHEN_REQUIRED' neither carries one.
+  const checksum =
+    (await client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED'
+      ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 }
+      : {};
 
   const uploadPart = async (partNumber: number, buffer: Buffer, length: number): Promise<void> => {
     try {
@@ -77,6 +86,7 @@ export async function putMultipart(
             PartNumber: partNumber,
             Body: buffer.subarray(0, length),
             ContentLength: length,
+            ...checksum,
           }),
           { abortSignal: signal },
         ),
@@ -131,7 +141,9 @@ export async function putMultipart(
   try {
     uploadId = (
       await call('CreateMultipartUpload', () =>
-        client.send(new CreateMultipartUploadCommand(params), { abortSignal: signal }),
+        client.send(new CreateMultipartUploadCommand({ ...params, ...checksum }), {
+          abortSignal: signal,
+        }),
       )
     ).UploadId;
     let partNumber = 1;

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import { isExportkitError } from '@exportkit/core';
+import { s3rverCredentials } from '@exportkit/dev-servers';
 import { S3ObjectStore } from '@exportkit/s3';
 import { objectStoreConformance } from '@exportkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordCommands } from './support/record-commands.js';
+import { recordCommands, recordRequestHeaders } from './support/record-commands.js';
 import { type S3rverHandle, s3ClientFor, startS3rver } from './support/s3rver.js';
 
 const MiB = 1024 * 1024;
@@ -22,6 +24,20 @@ async function freshStore(options: { prefix?: string } = {}): Promise<S3ObjectSt
     bucket: await server.createBucket(),
     ...options,
   });
+}
+
+/** Size and sha256 of an object, read back through the store. */
+async function storedDigest(
+  store: S3ObjectStore,
+  key: string,
+): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of await store.get(key)) {
+    hash.update(chunk);
+    size += chunk.byteLength;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 objectStoreConformance(
@@ -62,14 +78,10 @@ describe('S3ObjectStore extras', () => {
     expect(parts.length).toBe(4);
     expect(sent.some((c) => c.name === 'CreateMultipartUploadCommand')).toBe(true);
     expect(sent.some((c) => c.name === 'CompleteMultipartUploadCommand')).toBe(true);
-    const actual = createHash('sha256');
-    let size = 0;
-    for await (const chunk of await store.get('big/part-00001.csv')) {
-      actual.update(chunk);
-      size += chunk.byteLength;
-    }
-    expect(size).toBe(total);
-    expect(actual.digest('hex')).toBe(expected.digest('hex'));
+    expect(await storedDigest(store, 'big/part-00001.csv')).toEqual({
+      size: total,
+      sha256: expected.digest('hex'),
+    });
     client.destroy();
   });
 
@@ -117,11 +129,45 @@ describe('S3ObjectStore extras', () => {
     const complete = sent.find((c) => c.name === 'CompleteMultipartUploadCommand');
     const listed = complete?.input.MultipartUpload as { Parts: { PartNumber: number }[] };
     expect(listed.Parts.map((part) => part.PartNumber)).toEqual([1, 2, 3, 4, 5]);
-    const actual = createHash('sha256');
-    for await (const chunk of await store.get('straddle/object')) actual.update(chunk);
-    expect(actual.digest('hex')).toBe(expected.digest('hex'));
+    expect(await storedDigest(store, 'straddle/object')).toEqual({
+      size: total,
+      sha256: expected.digest('hex'),
+    });
     client.destroy();
   });
+
+  // S3 refuses a part whose checksum type differs from the upload's ("Checksum Type mismatch
+  // occurred, expected checksum Type: null, actual checksum Type: crc32"); s3rver checks no
+  // checksums, so the requests themselves are checked here.
+  for (const [calculation, algorithm] of [
+    ['WHEN_SUPPORTED', 'CRC32'],
+    ['WHEN_REQUIRED', undefined],
+  ] as const) {
+    it(`creates the multipart upload with the checksum its parts carry (${calculation})`, async () => {
+      const client = new S3Client({
+        endpoint: server.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: s3rverCredentials,
+        requestChecksumCalculation: calculation,
+      });
+      const headers = recordRequestHeaders(client);
+      const store = new S3ObjectStore({ client, bucket: await server.createBucket() });
+      const body = async function* (): AsyncGenerator<Uint8Array> {
+        for (let i = 0; i < 11; i++) yield new Uint8Array(MiB).fill(i);
+      };
+      await store.put('checksums/object', body());
+      client.destroy();
+      const create = headers.filter((h) => h.command === 'CreateMultipartUploadCommand');
+      const parts = headers.filter((h) => h.command === 'UploadPartCommand');
+      expect(create.map((h) => h.headers['x-amz-checksum-algorithm'])).toEqual([algorithm]);
+      expect(parts).toHaveLength(3);
+      for (const part of parts) {
+        const sent = Object.keys(part.headers).filter((name) => name.startsWith('x-amz-checksum-'));
+        expect(sent).toEqual(algorithm ? [`x-amz-checksum-${algorithm.toLowerCase()}`] : []);
+      }
+    });
+  }
 
   it('maps a failed UploadPart to a typed error and aborts the multipart upload', async () => {
     const bucket = await server.createBucket();

@@ -29,3 +29,26 @@ export function recordCommands(client: S3Client): SentCommand[] {
   );
   return sent;
 }
+
+/** The HTTP headers of one request a client sent, lower-cased, as signed and sent. */
+export interface SentHeaders {
+  command: string;
+  headers: Record<string, string>;
+}
+
+/** Records the headers of every request a real client sends, after the SDK added its own. */
+export function recordRequestHeaders(client: S3Client): SentHeaders[] {
+  const sent: SentHeaders[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      const headers = Object.fromEntries(
+        Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      sent.push({ command: String(context.commandName), headers });
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'exportkitRecordHeaders' },
+  );
+  return sent;
+}
