@@ -69,9 +69,10 @@ export async function putMultipart(
   // S3 refuses a part whose checksum type differs from the one the upload was created with
   // ("Checksum Type mismatch ... expected checksum Type: null, actual checksum Type: crc32").
   // By default the SDK sends a CRC32 with every part, so the upload must be created with it,
-  // as lib-storage does; with 'WHEN_REQUIRED' neither carries one.
+  // as lib-storage does; with 'WHEN_REQUIRED' neither carries one, nor with SDKs older than
+  // 3.729 (within the peer range), which have no such setting and send no default checksum.
   const checksum =
-    (await client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED'
+    (await client.config.requestChecksumCalculation?.()) === 'WHEN_SUPPORTED'
       ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 }
       : {};
 
