@@ -69,6 +69,8 @@ export class RowChunk implements ByteSink {
   /** For encoders: room for `bytes` more from `at`, in a larger buffer when this one is short. */
   reserve(at: number, bytes: number): Buffer {
     if (this.buffer.length - at >= bytes) return this.buffer;
+    // Doubling: a row far longer than a chunk (a huge text field) is copied a few times, not
+    // once per field.
     const next = Buffer.allocUnsafeSlow(Math.max(this.#bufferBytes, 2 * (at + bytes)));
     this.buffer.copy(next, 0, 0, at);
     this.buffer = next;
