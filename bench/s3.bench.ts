@@ -103,11 +103,7 @@ try {
     }
     const baselineStart = s3rver.cpuSeconds();
     const alone = await uploadAlone(files);
-    baseline.push({
-      ...alone,
-      peakMb: alone.rssMb,
-      serverSeconds: s3rver.cpuSeconds() - baselineStart,
-    });
+    baseline.push({ ...alone, serverSeconds: s3rver.cpuSeconds() - baselineStart });
   }
 
   const oursSeconds = median(worker.map((r) => r.seconds));

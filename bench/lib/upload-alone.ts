@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3rverCredentials } from '@exportkit/dev-servers';
-import { timed } from './report.js';
+import { timed, trackPeakRss } from './report.js';
 import { trackUsage, type Usage } from './usage.js';
 
 /** What the parent sends for each round. */
@@ -18,9 +18,10 @@ export interface UploadRound {
   queueSize: number;
 }
 
-/** What the child answers: the round's wall time and usage. */
+/** What the child answers: the round's wall time, peak RSS and usage. */
 export interface UploadResult extends Usage {
   seconds: number;
+  peakMb: number;
 }
 
 let client: S3Client | undefined;
@@ -34,6 +35,7 @@ process.on('message', async (round: UploadRound) => {
   });
   const s3 = client;
   global.gc?.();
+  const rss = trackPeakRss();
   const usage = trackUsage();
   const seconds = await timed(async () => {
     for (const [i, file] of round.files.entries()) {
@@ -50,7 +52,7 @@ process.on('message', async (round: UploadRound) => {
       await upload.done();
     }
   });
-  const result: UploadResult = { seconds, ...usage.stop() };
+  const result: UploadResult = { seconds, peakMb: rss.stop(), ...usage.stop() };
   process.send?.(result);
 });
 

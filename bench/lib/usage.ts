@@ -9,23 +9,20 @@ export interface Usage {
   heapMb: number;
   /** Peak ArrayBuffer memory, MB. */
   arrayBuffersMb: number;
-  /** Peak RSS, MB. */
-  rssMb: number;
 }
 
 /**
- * Samples heap, ArrayBuffer and RSS memory every 20 ms; `stop()` reports their peaks, the CPU
- * seconds this process spent meanwhile and how long its event loop sat idle.
+ * Samples heap and ArrayBuffer memory every 20 ms; `stop()` reports their peaks, the CPU
+ * seconds this process spent meanwhile and how long its event loop sat idle. Peak RSS is
+ * `trackPeakRss`'s (report.ts).
  */
 export function trackUsage(): { stop(): Usage } {
   let heap = 0;
   let arrayBuffers = 0;
-  let rss = 0;
   const sample = () => {
     const usage = process.memoryUsage();
     heap = Math.max(heap, usage.heapUsed);
     arrayBuffers = Math.max(arrayBuffers, usage.arrayBuffers);
-    rss = Math.max(rss, usage.rss);
   };
   sample();
   const timer = setInterval(sample, 20);
@@ -42,7 +39,6 @@ export function trackUsage(): { stop(): Usage } {
         idleSeconds: performance.eventLoopUtilization(loopStart).idle / 1000,
         heapMb: mb(heap),
         arrayBuffersMb: mb(arrayBuffers),
-        rssMb: mb(rss),
       };
     },
   };
