@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
 import { isExportkitError } from '@exportkit/core';
-import { s3rverCredentials } from '@exportkit/dev-servers';
 import { S3ObjectStore } from '@exportkit/s3';
 import { objectStoreConformance } from '@exportkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,13 +142,7 @@ describe('S3ObjectStore extras', () => {
     ['WHEN_REQUIRED', undefined],
   ] as const) {
     it(`creates the multipart upload with the checksum its parts carry (${calculation})`, async () => {
-      const client = new S3Client({
-        endpoint: server.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: s3rverCredentials,
-        requestChecksumCalculation: calculation,
-      });
+      const client = s3ClientFor(server.endpoint, { requestChecksumCalculation: calculation });
       const headers = recordRequestHeaders(client);
       const store = new S3ObjectStore({ client, bucket: await server.createBucket() });
       const body = async function* (): AsyncGenerator<Uint8Array> {
