@@ -1,5 +1,5 @@
-import { defineExportType, listParts } from '@exportkit/core';
-import { MemoryObjectStore } from '@exportkit/memory';
+import { defineExportType, Exporter, ExportWorker, listParts } from '@exportkit/core';
+import { MemoryJobStore, MemoryObjectStore, MemoryQueue, memoryRowSource } from '@exportkit/memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness.js';
 import { columns, pausableSource, rowsType } from './sources.js';
@@ -44,6 +44,41 @@ describe('ExportWorker.run', () => {
     source.release();
     expect(await h.processNext()).toBe('succeeded');
     expect((await h.exporter.status(tenantId, queued.exportId)).result?.rows).toBe(1000);
+  });
+});
+
+describe('ExportWorker timers during a run', () => {
+  it('keep firing while rows and storage need no I/O (the row loop gives the event loop turns)', async () => {
+    // Rows from a generator into the memory store: every await in the run resolves through
+    // promises alone, so without turns no timer (heartbeat, progress) would fire until the end.
+    const rows = 300_000;
+    const source = memoryRowSource({
+      rows: function* () {
+        for (let i = 1; i <= rows; i++) yield [i, `row ${i}`, '1.50', new Date(0), true, 1n, null];
+      },
+    });
+    const types = [defineExportType({ name: 'items', columns, source })];
+    const jobStore = new MemoryJobStore();
+    const queue = new MemoryQueue();
+    const store = new MemoryObjectStore();
+    const progress: number[] = [];
+    const worker = new ExportWorker({
+      jobStore,
+      queue,
+      store,
+      types,
+      progressIntervalMs: 5,
+      onProgress: ({ progress: p }) => progress.push(p.rows),
+    });
+    await new Exporter({ jobStore, queue, store, types }).request({ type: 'items', tenantId });
+    const [message] = await queue.receive({ visibilityTimeoutMs: 60_000 });
+    expect(message && (await worker.processMessage(message))).toMatchObject({
+      outcome: 'succeeded',
+    });
+    // Reported while rows were still being written, and more each time.
+    const during = progress.filter((n) => n > 0 && n < rows);
+    expect(during.length).toBeGreaterThanOrEqual(3);
+    expect(during).toEqual([...during].sort((a, b) => a - b));
   });
 });
 

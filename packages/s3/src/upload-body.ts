@@ -9,11 +9,12 @@ export type PeekedBody =
 const encoder = new TextEncoder();
 
 /**
- * A streamed body gives the event loop a turn after this many bytes read from the source. An
- * in-process producer (the worker's encoder) hands chunks over through promises alone, so
- * without a turn the sockets of parts already in flight (and anything else in the process, such
- * as another export's upload or a lease heartbeat) wait until the producer blocks: the 1M-row
- * bench measured event-loop stalls of 1.1–1.4 s without it, 0.1–0.3 s with a turn per MiB.
+ * A streamed body gives the event loop a turn after this many bytes read from the source. A
+ * producer in this process (an async generator, say) may hand chunks over through promises
+ * alone, and without a turn the sockets of parts already in flight (and anything else in the
+ * process) wait until the producer blocks: before core's worker gave turns of its own, the
+ * 1M-row bench measured event-loop stalls of 1.1–1.4 s without this, 0.1–0.3 s with it. The
+ * worker's turns do not make it redundant: `put` takes bodies from any caller.
  */
 export const loopTurnBytes = 1024 * 1024;
 

@@ -2,10 +2,12 @@ import type { PartWriter } from '../parts/part-writer.js';
 import type { Row, RowStream } from '../ports/row-source.js';
 import type { RowEncoder } from '../writers/row-encoder.js';
 import type { RunLimits, Truncation } from './limits.js';
+import { loopTurns } from './loop-turns.js';
 
 /**
  * The row path: encodes each row and hands it to the part writer, awaiting only when a part
- * reports backpressure (a per-row await would cost more than the encoding).
+ * reports backpressure (a per-row await would cost more than the encoding) and, between
+ * batches, for an event-loop turn every few milliseconds (see {@link loopTurns}).
  */
 export async function writeRows(
   stream: RowStream,
@@ -15,7 +17,9 @@ export async function writeRows(
   signal: AbortSignal,
   transform: ((row: Row) => Row) | undefined,
 ): Promise<Truncation | undefined> {
+  const turnIfDue = loopTurns();
   for await (const batch of stream.batches) {
+    await turnIfDue();
     signal.throwIfAborted();
     const late = limits.checkTime(Date.now());
     if (late) return late;
