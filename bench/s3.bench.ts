@@ -24,6 +24,7 @@ import { exportRunner } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
 import { benchColumns, heldRows } from './lib/rows.js';
+import { type S3Phases, trackS3Phases } from './lib/s3-phases.js';
 import type { UploadResult, UploadRound } from './lib/upload-alone.js';
 import { trackUsage, type Usage } from './lib/usage.js';
 
@@ -40,6 +41,7 @@ const client = new S3Client({
   forcePathStyle: true,
   credentials: s3rverCredentials,
 });
+const tracker = trackS3Phases(client);
 const uploader = fork(fileURLToPath(new URL('./lib/upload-alone.js', import.meta.url)), {
   execArgv: ['--expose-gc'],
 });
@@ -84,12 +86,13 @@ try {
   for (let round = 0; round < rounds; round++) {
     const serverStart = s3rver.cpuSeconds();
     const usage = trackUsage();
-    const { seconds, peakMb, manifest } = await runExport();
+    const { seconds, startedAt, peakMb, manifest } = await runExport();
     worker.push({
       seconds,
       peakMb,
       ...usage.stop(),
       serverSeconds: s3rver.cpuSeconds() - serverStart,
+      phases: tracker.phases(startedAt, startedAt + seconds * 1000),
     });
     if (round === 0) {
       // The same bytes on local disk, so the baseline measures the upload alone.
@@ -110,6 +113,10 @@ try {
   const baselineSeconds = median(baseline.map((r) => r.seconds));
   const mbPerSecond = (seconds: number) => Math.round(bytes / seconds / 1e4) / 100;
   const peak = (runs: Run[], pick: (r: Run) => number) => Math.max(...runs.map(pick));
+  const phases = (runs: Run[]) =>
+    (['beforeParts', 'parts', 'completing'] as const)
+      .map((phase) => median(runs.map((r) => r.phases[phase])).toFixed(2))
+      .join(' / ');
   emit({
     name: `worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows × 10 cols CSV (${(bytes / 1e6).toFixed(0)} MB, ${parts} part(s)) vs lib-storage Upload of the same bytes`,
     ours: mbPerSecond(oursSeconds),
@@ -122,7 +129,7 @@ try {
     note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${listed(worker.map((r) => r.seconds))} s (median ${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s; CPU ${listed(worker.map((r) => r.cpuSeconds))} s + s3rver ${listed(worker.map((r) => r.serverSeconds))} s; event loop idle ${listed(worker.map((r) => r.idleSeconds))} s), upload alone ${listed(baseline.map((r) => r.seconds))} s (CPU ${listed(baseline.map((r) => r.cpuSeconds))} s + s3rver ${listed(baseline.map((r) => r.serverSeconds))} s); ratio per round ${listed(
       worker.map((r, i) => (baseline[i] as Run).seconds / r.seconds),
       2,
-    )}; ratio ceiling ${(baselineSeconds / median(worker.map((r) => r.cpuSeconds))).toFixed(2)}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))}, upload alone ${listed(baseline.map((r) => r.peakMb))}`,
+    )}; ratio ceiling ${(baselineSeconds / median(worker.map((r) => r.cpuSeconds))).toFixed(2)}; median s before the first part / sending parts / CompleteMultipartUpload: worker ${phases(worker)}, upload alone ${phases(baseline)}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))}, upload alone ${listed(baseline.map((r) => r.peakMb))}`,
   });
   emitPeakRss(
     `peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`,
@@ -135,9 +142,10 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** One measured run: its time, peak RSS, usage, and the CPU s3rver spent meanwhile. */
+/** One measured run: its time, peak RSS, usage, phases, and the CPU s3rver spent meanwhile. */
 interface Run extends Usage {
   seconds: number;
   peakMb: number;
   serverSeconds: number;
+  phases: S3Phases;
 }

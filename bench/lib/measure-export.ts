@@ -12,6 +12,8 @@ import { timed, trackPeakRss } from './report.js';
 /** What one measured export took. */
 export interface MeasuredExport {
   seconds: number;
+  /** `performance.now()` when the timed run started; it ended `seconds` later. */
+  startedAt: number;
   /** Peak RSS of this process while the worker ran, in MB. */
   peakMb: number;
   manifest: Manifest;
@@ -44,12 +46,15 @@ export async function exportRunner(
     limits: { maxRows: warmupRows, onLimit: 'truncate' },
   };
   const types = [type, warmup];
-  const run = async (name: string): Promise<{ seconds: number; manifest: Manifest }> => {
+  const run = async (
+    name: string,
+  ): Promise<{ seconds: number; startedAt: number; manifest: Manifest }> => {
     const jobStore = new MemoryJobStore();
     const queue = new MemoryQueue();
     const exporter = new Exporter({ jobStore, queue, store, types });
     const worker = new ExportWorker({ jobStore, queue, store, types, leaseMs: 600_000 });
     const { export: job } = await exporter.request({ type: name, tenantId: 'bench', format });
+    const startedAt = performance.now();
     const seconds = await timed(async () => {
       const [message] = await queue.receive({ visibilityTimeoutMs: 600_000 });
       const result = message && (await worker.processMessage(message));
@@ -60,17 +65,17 @@ export async function exportRunner(
         );
       }
     });
-    return { seconds, manifest: await exporter.manifest('bench', job.exportId) };
+    return { seconds, startedAt, manifest: await exporter.manifest('bench', job.exportId) };
   };
   await run(warmup.name);
   return async () => {
     global.gc?.();
     const rss = trackPeakRss();
-    const { seconds, manifest } = await run(type.name);
+    const { seconds, startedAt, manifest } = await run(type.name);
     const peakMb = rss.stop();
     if (manifest.totals.rows !== expectedRows) {
       throw new Error(`expected ${expectedRows} rows, got ${manifest.totals.rows}`);
     }
-    return { seconds, peakMb, manifest };
+    return { seconds, startedAt, peakMb, manifest };
   };
 }

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3rverCredentials } from '@exportkit/dev-servers';
 import { timed, trackPeakRss } from './report.js';
+import { type S3Phases, trackS3Phases } from './s3-phases.js';
 import { trackUsage, type Usage } from './usage.js';
 
 /** What the parent sends for each round. */
@@ -18,13 +19,15 @@ export interface UploadRound {
   queueSize: number;
 }
 
-/** What the child answers: the round's wall time, peak RSS and usage. */
+/** What the child answers: the round's wall time, peak RSS, usage and phases. */
 export interface UploadResult extends Usage {
   seconds: number;
   peakMb: number;
+  phases: S3Phases;
 }
 
 let client: S3Client | undefined;
+let tracker: ReturnType<typeof trackS3Phases> | undefined;
 
 process.on('message', async (round: UploadRound) => {
   client ??= new S3Client({
@@ -34,9 +37,11 @@ process.on('message', async (round: UploadRound) => {
     credentials: s3rverCredentials,
   });
   const s3 = client;
+  tracker ??= trackS3Phases(s3);
   global.gc?.();
   const rss = trackPeakRss();
   const usage = trackUsage();
+  const startedAt = performance.now();
   const seconds = await timed(async () => {
     for (const [i, file] of round.files.entries()) {
       const upload = new Upload({
@@ -52,7 +57,12 @@ process.on('message', async (round: UploadRound) => {
       await upload.done();
     }
   });
-  const result: UploadResult = { seconds, peakMb: rss.stop(), ...usage.stop() };
+  const result: UploadResult = {
+    seconds,
+    peakMb: rss.stop(),
+    ...usage.stop(),
+    phases: tracker.phases(startedAt, startedAt + seconds * 1000),
+  };
   process.send?.(result);
 });
 
