@@ -22,6 +22,7 @@ import pg from 'pg';
 import { exportRunner, type MeasuredExport } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
+import { trackUsage, type Usage } from './lib/usage.js';
 
 const allPaths = ['copy', 'copy-native', 'cursor'] as const;
 if (!process.env.BENCH_PG_PATHS) {
@@ -91,10 +92,11 @@ try {
     });
     const runExport = await exportRunner(store, type, rows);
     const psqlSeconds: number[] = [];
-    const runs: MeasuredExport[] = [];
+    const runs: (MeasuredExport & Usage)[] = [];
     for (let round = 0; round < rounds; round++) {
       psqlSeconds.push(await psql());
-      const run = await runExport();
+      const usage = trackUsage();
+      const run = { ...(await runExport()), ...usage.stop() };
       if (run.manifest.path !== (path === 'cursor' ? 'rows' : 'encoded')) {
         throw new Error(`ran on the ${run.manifest.path} path`);
       }
@@ -117,7 +119,7 @@ try {
       note: `median of ${rounds} alternating rounds: worker ${listed(seconds, 2)} s, psql ${listed(psqlSeconds, 2)} s (ratio per round ${listed(
         seconds.map((s, i) => (psqlSeconds[i] as number) / s),
         2,
-      )}); ${(manifest.totals.bytes / 1e6).toFixed(0)} MB in ${manifest.totals.parts} parts; psql wrote ${(psqlBytes / 1e6).toFixed(0)} MB; worker peak RSS ${listed(runs.map((run) => run.peakMb))} MB`,
+      )}); ${(manifest.totals.bytes / 1e6).toFixed(0)} MB in ${manifest.totals.parts} parts; psql wrote ${(psqlBytes / 1e6).toFixed(0)} MB; worker CPU ${listed(runs.map((run) => run.cpuSeconds))} s; worker peak heap/ArrayBuffers ${Math.max(...runs.map((run) => run.heapMb))}/${Math.max(...runs.map((run) => run.arrayBuffersMb))} MB; worker peak RSS ${listed(runs.map((run) => run.peakMb))} MB`,
     });
     emitPeakRss(
       `peak RSS, postgres ${path} path → local disk, ${rows.toLocaleString('en-US')} rows`,
