@@ -4,9 +4,10 @@
 // parts, first copied to local files untimed) with the same part size and concurrency, in a
 // process of its own (`lib/upload-alone.ts`). The two run alternately, `BENCH_ROUNDS` times (5
 // by default); the figures are the medians, in bytes/s, and the peak RSS is the highest of the
-// worker runs. The note lists every round and splits CPU time (worker, upload alone, s3rver)
-// and the peak heap and ArrayBuffer memory of both, so a miss can be traced to encoding,
-// uploading or the server.
+// worker runs. Each round's objects are deleted before the next. The note lists every round,
+// splits CPU time (worker, upload alone, s3rver) and wall time (before the first part, sending
+// parts, CompleteMultipartUpload), and gives the peak heap and ArrayBuffer memory of both, so a
+// miss can be traced to encoding, uploading or the server.
 import { fork } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -104,6 +105,11 @@ try {
         files.push(file);
       }
     }
+    // Each run's objects go, as the upload alone overwrites its own: s3rver's disk and the page
+    // cache then take the same writes every round.
+    const written: string[] = [];
+    for await (const object of store.list('')) written.push(object.key);
+    await store.delete(written);
     const baselineStart = s3rver.cpuSeconds();
     const alone = await uploadAlone(files);
     baseline.push({ ...alone, serverSeconds: s3rver.cpuSeconds() - baselineStart });
