@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { defineExportType } from '@exportkit/core';
-import { s3rverCredentials, startS3rver } from '@exportkit/dev-servers';
+import { s3rverClientConfig, startS3rver } from '@exportkit/dev-servers';
 import { memoryRowSource } from '@exportkit/memory';
 import { S3ObjectStore } from '@exportkit/s3';
 import { exportRunner } from './lib/measure-export.js';
@@ -36,12 +36,7 @@ const partSize = Number(process.env.BENCH_S3_PART_MIB ?? 5) * 1024 * 1024;
 const queueSize = Number(process.env.BENCH_S3_QUEUE ?? 2);
 const dir = await mkdtemp(join(tmpdir(), 'exportkit-bench-s3-'));
 const s3rver = await startS3rver({ buckets: ['ours', 'baseline'] });
-const client = new S3Client({
-  endpoint: s3rver.endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials: s3rverCredentials,
-});
+const client = new S3Client(s3rverClientConfig(s3rver.endpoint));
 const tracker = trackS3Phases(client);
 const uploader = fork(fileURLToPath(new URL('./lib/upload-alone.js', import.meta.url)), {
   execArgv: ['--expose-gc'],

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { s3rverCredentials } from '@exportkit/dev-servers';
+import { s3rverClientConfig } from '@exportkit/dev-servers';
 import { timed, trackPeakRss } from './report.js';
 import { type S3Phases, trackS3Phases } from './s3-phases.js';
 import { trackUsage, type Usage } from './usage.js';
@@ -30,12 +30,7 @@ let client: S3Client | undefined;
 let tracker: ReturnType<typeof trackS3Phases> | undefined;
 
 process.on('message', async (round: UploadRound) => {
-  client ??= new S3Client({
-    endpoint: round.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: s3rverCredentials,
-  });
+  client ??= new S3Client(s3rverClientConfig(round.endpoint));
   const s3 = client;
   tracker ??= trackS3Phases(s3);
   global.gc?.();

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { s3rverCredentials, startS3rver } from '@exportkit/dev-servers';
+import { s3rverClientConfig, s3rverCredentials, startS3rver } from '@exportkit/dev-servers';
 import { createSqsServer } from 'local-aws-sqs';
 
 /** The local services and clients pointed at them. */
@@ -20,8 +20,6 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-const credentials = s3rverCredentials;
-
 /**
  * Starts s3rver and local-aws-sqs, creates the bucket, the dead-letter queue and the job queue
  * (RedrivePolicy after `maxReceives` deliveries, visibility timeout = the worker lease).
@@ -32,16 +30,16 @@ export async function startLocalAws(options: {
 }): Promise<LocalAws> {
   const bucket = 'exportkit-example';
   const s3rver = await startS3rver({ buckets: [bucket] });
-  const s3 = new S3Client({
-    endpoint: s3rver.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials,
-  });
+  const s3 = new S3Client(s3rverClientConfig(s3rver.endpoint));
 
   const sqsServer = await createSqsServer({ port: 0, hostname: '127.0.0.1' });
   const sqsEndpoint = `http://127.0.0.1:${(sqsServer.address() as AddressInfo).port}`;
-  const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials });
+  // local-aws-sqs is given the same fixed keys.
+  const sqs = new SQSClient({
+    endpoint: sqsEndpoint,
+    region: 'us-east-1',
+    credentials: s3rverCredentials,
+  });
   const id = randomUUID().slice(0, 8);
   const dlq = await sqs.send(
     new CreateQueueCommand({

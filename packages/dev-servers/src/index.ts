@@ -1,1 +1,7 @@
-export { type S3rverHandle, type S3rverOptions, s3rverCredentials, startS3rver } from './s3rver.js';
+export {
+  type S3rverHandle,
+  type S3rverOptions,
+  s3rverClientConfig,
+  s3rverCredentials,
+  startS3rver,
+} from './s3rver.js';

@@ -27,6 +27,14 @@ export interface S3rverHandle {
 export const s3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /**
+ * S3 client settings for the s3rver at `endpoint`: path-style addressing and its fixed keys
+ * (`new S3Client({ ...s3rverClientConfig(endpoint), ...yours })`).
+ */
+export function s3rverClientConfig(endpoint: string) {
+  return { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3rverCredentials };
+}
+
+/**
  * Spawns s3rver (a real HTTP server speaking the S3 API) on a free port with a fresh data
  * directory, and resolves once it answers. Two flags every user needs: `--openssl-legacy-provider`
  * (without it paginated listing returns 500 on Node 17+), and a preload that makes listings

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { s3rverCredentials, startS3rver as startServer } from '@exportkit/dev-servers';
+import { s3rverClientConfig, startS3rver as startServer } from '@exportkit/dev-servers';
 
 /** A running s3rver child process and an S3 client pointed at it. */
 export interface S3rverHandle {
@@ -33,11 +33,5 @@ export async function startS3rver(): Promise<S3rverHandle> {
 
 /** An S3 client for a local endpoint (path-style, s3rver's fixed credentials), plus `config`. */
 export function s3ClientFor(endpoint: string, config: S3ClientConfig = {}): S3Client {
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: s3rverCredentials,
-    ...config,
-  });
+  return new S3Client({ ...s3rverClientConfig(endpoint), ...config });
 }
