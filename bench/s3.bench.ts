@@ -88,7 +88,7 @@ try {
       peakMb,
       ...usage.stop(),
       serverSeconds: s3rver.cpuSeconds() - serverStart,
-      phases: tracker.phases(startedAt, startedAt + seconds * 1000),
+      phases: tracker.phases(startedAt, seconds),
     });
     if (round === 0) {
       // The same bytes on local disk, so the baseline measures the upload alone.

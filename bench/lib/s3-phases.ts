@@ -12,39 +12,36 @@ export interface S3Phases {
 
 /**
  * Watches the UploadPart and CompleteMultipartUpload calls made through `client`, so a ratio
- * can be traced to the phase of the upload where the time goes. `phases(start, end)` splits
- * the run between those `performance.now()` times and forgets the calls seen so far.
+ * can be traced to the phase of the upload where the time goes. `phases(startedAt, seconds)`
+ * splits the run that started at that `performance.now()` time and took `seconds`, from the
+ * calls that started within it (not a warm-up's), and forgets the calls seen so far.
  */
 export function trackS3Phases(client: S3Client): {
-  phases(startMs: number, endMs: number): S3Phases;
+  phases(startedAt: number, seconds: number): S3Phases;
 } {
-  let firstPartAt: number | undefined;
-  let completingMs = 0;
+  let calls: { command: string | undefined; at: number; ms: number }[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const at = performance.now();
-      if (context.commandName === 'UploadPartCommand') firstPartAt ??= at;
       try {
         return await next(args);
       } finally {
-        if (context.commandName === 'CompleteMultipartUploadCommand') {
-          completingMs += performance.now() - at;
-        }
+        calls.push({ command: context.commandName, at, ms: performance.now() - at });
       }
     },
     { step: 'initialize', name: 'benchS3Phases' },
   );
   return {
-    phases(startMs, endMs) {
-      const beforeMs = (firstPartAt ?? startMs) - startMs;
-      const result = {
-        beforeParts: beforeMs / 1000,
-        parts: (endMs - startMs - beforeMs - completingMs) / 1000,
-        completing: completingMs / 1000,
-      };
-      firstPartAt = undefined;
-      completingMs = 0;
-      return result;
+    phases(startedAt, seconds) {
+      const run = calls.filter((c) => c.at >= startedAt && c.at <= startedAt + seconds * 1000);
+      calls = [];
+      const firstPart = run.find((c) => c.command === 'UploadPartCommand')?.at ?? startedAt;
+      const before = (firstPart - startedAt) / 1000;
+      const completing =
+        run
+          .filter((c) => c.command === 'CompleteMultipartUploadCommand')
+          .reduce((sum, c) => sum + c.ms, 0) / 1000;
+      return { beforeParts: before, parts: seconds - before - completing, completing };
     },
   };
 }

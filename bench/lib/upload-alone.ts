@@ -56,7 +56,7 @@ process.on('message', async (round: UploadRound) => {
     seconds,
     peakMb: rss.stop(),
     ...usage.stop(),
-    phases: tracker.phases(startedAt, startedAt + seconds * 1000),
+    phases: tracker.phases(startedAt, seconds),
   };
   process.send?.(result);
 });

@@ -19,7 +19,8 @@ export async function writeRows(
 ): Promise<Truncation | undefined> {
   const turnIfDue = loopTurns();
   for await (const batch of stream.batches) {
-    await turnIfDue();
+    const turn = turnIfDue();
+    if (turn) await turn;
     signal.throwIfAborted();
     const late = limits.checkTime(Date.now());
     if (late) return late;
