@@ -22,7 +22,6 @@ import pg from 'pg';
 import { exportRunner, type MeasuredExport } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
-import { trackUsage, type Usage } from './lib/usage.js';
 
 const allPaths = ['copy', 'copy-native', 'cursor'] as const;
 if (!process.env.BENCH_PG_PATHS) {
@@ -92,11 +91,10 @@ try {
     });
     const runExport = await exportRunner(store, type, rows);
     const psqlSeconds: number[] = [];
-    const runs: (MeasuredExport & Usage)[] = [];
+    const runs: MeasuredExport[] = [];
     for (let round = 0; round < rounds; round++) {
       psqlSeconds.push(await psql());
-      const usage = trackUsage();
-      const run = { ...(await runExport()), ...usage.stop() };
+      const run = await runExport();
       if (run.manifest.path !== (path === 'cursor' ? 'rows' : 'encoded')) {
         throw new Error(`ran on the ${run.manifest.path} path`);
       }

@@ -27,7 +27,7 @@ import { listed, median, rounds } from './lib/rounds.js';
 import { benchColumns, heldRows } from './lib/rows.js';
 import { type S3Phases, trackS3Phases } from './lib/s3-phases.js';
 import type { UploadResult, UploadRound } from './lib/upload-alone.js';
-import { trackUsage, type Usage } from './lib/usage.js';
+import type { Usage } from './lib/usage.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 // The store's defaults (5 MiB parts, 2 in flight) unless overridden for an experiment; the
@@ -81,14 +81,11 @@ try {
   let parts = 0;
   for (let round = 0; round < rounds; round++) {
     const serverStart = s3rver.cpuSeconds();
-    const usage = trackUsage();
-    const { seconds, startedAt, peakMb, manifest } = await runExport();
+    const { manifest, ...run } = await runExport();
     worker.push({
-      seconds,
-      peakMb,
-      ...usage.stop(),
+      ...run,
       serverSeconds: s3rver.cpuSeconds() - serverStart,
-      phases: tracker.phases(startedAt, seconds),
+      phases: tracker.phases(run.startedAt, run.seconds),
     });
     if (round === 0) {
       // The same bytes on local disk, so the baseline measures the upload alone.
@@ -146,7 +143,6 @@ try {
 /** One measured run: its time, peak RSS, usage, phases, and the CPU s3rver spent meanwhile. */
 interface Run extends Usage {
   seconds: number;
-  peakMb: number;
   serverSeconds: number;
   phases: S3Phases;
 }

@@ -7,15 +7,14 @@ import {
   type ObjectStore,
 } from '@exportkit/core';
 import { MemoryJobStore, MemoryQueue } from '@exportkit/memory';
-import { timed, trackPeakRss } from './report.js';
+import { timed } from './report.js';
+import { trackUsage, type Usage } from './usage.js';
 
-/** What one measured export took. */
-export interface MeasuredExport {
+/** What one measured export took, and this process's usage while the worker ran. */
+export interface MeasuredExport extends Usage {
   seconds: number;
   /** `performance.now()` when the timed run started; it ended `seconds` later. */
   startedAt: number;
-  /** Peak RSS of this process while the worker ran, in MB. */
-  peakMb: number;
   manifest: Manifest;
 }
 
@@ -70,12 +69,12 @@ export async function exportRunner(
   await run(warmup.name);
   return async () => {
     global.gc?.();
-    const rss = trackPeakRss();
-    const { seconds, startedAt, manifest } = await run(type.name);
-    const peakMb = rss.stop();
-    if (manifest.totals.rows !== expectedRows) {
-      throw new Error(`expected ${expectedRows} rows, got ${manifest.totals.rows}`);
+    const usage = trackUsage();
+    const measured = await run(type.name);
+    const used = usage.stop();
+    if (measured.manifest.totals.rows !== expectedRows) {
+      throw new Error(`expected ${expectedRows} rows, got ${measured.manifest.totals.rows}`);
     }
-    return { seconds, startedAt, peakMb, manifest };
+    return { ...measured, ...used };
   };
 }

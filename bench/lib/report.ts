@@ -29,21 +29,6 @@ export function parseResults(stdout: string): BenchResult[] {
     .map((line) => JSON.parse(line.slice(marker.length)) as BenchResult);
 }
 
-/** Samples this process's RSS every 20 ms; `stop()` returns the peak in MB. */
-export function trackPeakRss(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
-  return {
-    stop() {
-      clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
-      return Math.round((peak / 1024 / 1024) * 10) / 10;
-    },
-  };
-}
-
 /** Runs `fn` and returns its wall time in seconds. */
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3rverClientConfig } from '@exportkit/dev-servers';
-import { timed, trackPeakRss } from './report.js';
+import { timed } from './report.js';
 import { type S3Phases, trackS3Phases } from './s3-phases.js';
 import { trackUsage, type Usage } from './usage.js';
 
@@ -19,10 +19,9 @@ export interface UploadRound {
   queueSize: number;
 }
 
-/** What the child answers: the round's wall time, peak RSS, usage and phases. */
+/** What the child answers: the round's wall time, usage (peak RSS among it) and phases. */
 export interface UploadResult extends Usage {
   seconds: number;
-  peakMb: number;
   phases: S3Phases;
 }
 
@@ -34,7 +33,6 @@ process.on('message', async (round: UploadRound) => {
   const s3 = client;
   tracker ??= trackS3Phases(s3);
   global.gc?.();
-  const rss = trackPeakRss();
   const usage = trackUsage();
   const startedAt = performance.now();
   const seconds = await timed(async () => {
@@ -54,7 +52,6 @@ process.on('message', async (round: UploadRound) => {
   });
   const result: UploadResult = {
     seconds,
-    peakMb: rss.stop(),
     ...usage.stop(),
     phases: tracker.phases(startedAt, seconds),
   };
