@@ -1,6 +1,6 @@
 import type { EncodedStream } from '@exportkit/core';
-import { to as copyTo } from 'pg-copy-streams';
 import { columnOf, copyExpression } from './column-types.js';
+import { CopyOut } from './copy-out.js';
 import {
   contractKinds,
   createCopyRewriter,
@@ -71,13 +71,7 @@ export async function openCopyRead(
     throw wrapSourceError(error, 'Describing the query');
   }
 
-  // Object mode: each chunk pg-copy-streams pushes comes out as it is. In byte mode a read
-  // joins every chunk buffered since the last one: another copy of the bytes (1M rows, native
-  // values: peak RSS 147–153 MB in byte mode, 143–147 MB in object mode, a few runs each).
-  const stream = session.client.query(copyTo(copySql, { objectMode: true }));
-  // Closing the connection on abort fails the COPY with "Connection terminated"; when no one is
-  // iterating yet, that error has no other listener and would crash the process.
-  stream.on('error', () => undefined);
+  const copy = session.client.query(new CopyOut(copySql));
   const rewrite =
     kinds || options.lineEnding === 'crlf'
       ? createCopyRewriter(
@@ -90,7 +84,7 @@ export async function openCopyRead(
   async function* chunks(): AsyncGenerator<Uint8Array> {
     let complete = false;
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for await (const chunk of copy.chunks()) {
         if (!rewrite) yield chunk;
         // A chunk holds what was read from the socket at once (up to ~128 KiB seen); slices
         // bound the rewriter's buffer (4× its input) whatever the chunk.
@@ -107,10 +101,7 @@ export async function openCopyRead(
       signal.removeEventListener('abort', onAbort);
       // A COPY cut short leaves the connection mid-protocol: close it rather than reuse it.
       if (complete) await session.finish();
-      else {
-        stream.destroy();
-        session.destroy(new Error('COPY not read to the end'));
-      }
+      else session.destroy(new Error('COPY not read to the end'));
     }
   }
 

@@ -17,6 +17,8 @@ beforeAll(async () => {
       jsonb_build_object('n', g), decode('00ff' || lpad(to_hex(g), 4, '0'), 'hex'), ARRAY['a', 'b,' || g]
     FROM generate_series(1, 2500) g;
     ANALYZE items;
+    CREATE FUNCTION noisy(n int) RETURNS int LANGUAGE plpgsql AS $$
+      BEGIN RAISE NOTICE 'row %', n; RETURN n; END $$;
   `);
   source = postgresRowSource({
     pool: db.pool,
@@ -116,6 +118,30 @@ describe('COPY path', () => {
       await openCsv(crlf, sourceQuery(), { delimiter: ';', lineEnding: 'crlf' }),
     );
     expect(text).toBe('1;"a\nb";"x;y"\r\n2;c;d\r\n');
+  });
+
+  it('fails with the server error raised mid-COPY, and the pool reads on', async () => {
+    // Division by zero at id 2000, after ~2,000 rows have been sent.
+    const failing = postgresRowSource({
+      pool: db.pool,
+      query: () => sql`SELECT id, 1 / (2000 - id) AS x FROM items ORDER BY id`,
+    });
+    await expect(readText(await openCsv(failing, sourceQuery()))).rejects.toMatchObject({
+      code: 'SOURCE_ERROR',
+      message: expect.stringContaining('division by zero'),
+    });
+    expect(db.pool.totalCount - db.pool.idleCount).toBe(0);
+    expect((await db.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('skips notices the server sends between rows', async () => {
+    const noisy = postgresRowSource({
+      pool: db.pool,
+      query: () => sql`SELECT noisy(id) AS id FROM items WHERE id <= 300 ORDER BY id`,
+    });
+    const text = await readText(await openCsv(noisy, sourceQuery()));
+    expect(text).toBe(Array.from({ length: 300 }, (_, i) => `${i + 1}\n`).join(''));
+    expect((await db.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
   it('declines what COPY cannot express, so core uses the cursor path', async () => {
