@@ -116,7 +116,8 @@ export class CopyOut {
       }
       while (this.#lengthBytes < 4 && at < chunk.length) {
         this.#length = this.#length * 256 + (chunk[at++] as number);
-        if (++this.#lengthBytes === 4) this.#left = this.#length - 4;
+        // A length below 4 breaks the protocol; reading on keeps the loop finite.
+        if (++this.#lengthBytes === 4) this.#left = Math.max(0, this.#length - 4);
       }
       if (this.#lengthBytes < 4) break;
       const n = Math.min(this.#left, chunk.length - at);
