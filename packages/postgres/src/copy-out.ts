@@ -55,18 +55,24 @@ export class CopyOut {
 
   constructor(readonly text: string) {}
 
-  /** Called by `pg` when this query's turn comes. */
-  submit(connection: ConnectionLike): void {
+  /**
+   * Called by `pg` when this query's turn comes. An error returned is reported back to this
+   * query through `handleError` (pg's contract for submittables).
+   */
+  submit(connection: ConnectionLike): Error | undefined {
     const stream = connection.stream;
-    const [pgOnData, ...others] = stream.listeners('data');
+    const [pgOnData, ...others] = stream?.listeners('data') ?? [];
     if (!pgOnData || others.length > 0) {
-      throw new Error('CopyOut: expected pg to be the only reader of the connection');
+      return new Error(
+        "CopyOut: the COPY path reads pg's socket itself and found another reader of it (or no socket: pg-native); set copy: false on the row source",
+      );
     }
     this.#connection = connection;
     this.#pgOnData = pgOnData;
     stream.removeListener('data', pgOnData);
     stream.on('data', this.#onData);
     connection.query(this.text);
+    return undefined;
   }
 
   /** The COPY's bytes, chunk by chunk; throws what the server or the connection reported. */

@@ -147,9 +147,12 @@ describe('CopyOut', () => {
     expect(callback).toHaveBeenCalledWith(null);
   });
 
-  it('refuses a connection pg is not the only reader of', () => {
+  it("refuses a connection pg is not the only reader of, through pg's error path", () => {
     const conn = connection();
     conn.stream.on('data', () => undefined);
-    expect(() => new CopyOut('COPY x TO STDOUT').submit(conn as never)).toThrow(/only reader/);
+    const error = new CopyOut('COPY x TO STDOUT').submit(conn as never);
+    expect(error?.message).toMatch(/another reader.*copy: false/);
+    expect(conn.sent).toEqual([]);
+    expect(conn.stream.listenerCount('data')).toBe(2);
   });
 });

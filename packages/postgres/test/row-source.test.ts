@@ -1,5 +1,6 @@
 import type { RowSource } from '@exportkit/core';
 import { postgresRowSource, sql } from '@exportkit/postgres';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { openCsv, readAll, readText, sourceQuery } from './support/read.js';
@@ -132,6 +133,29 @@ describe('COPY path', () => {
     });
     expect(db.pool.totalCount - db.pool.idleCount).toBe(0);
     expect((await db.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('fails with a clear SOURCE_ERROR, leaking nothing, when pg is not the only socket reader', async () => {
+    const spied = new pg.Pool({ connectionString: db.url, options: `-c search_path=${db.schema}` });
+    spied.on('connect', (client) => {
+      (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream.on(
+        'data',
+        () => undefined,
+      );
+    });
+    try {
+      const spiedSource = postgresRowSource({
+        pool: spied,
+        query: () => sql`SELECT id FROM items ORDER BY id`,
+      });
+      await expect(readText(await openCsv(spiedSource, sourceQuery()))).rejects.toMatchObject({
+        code: 'SOURCE_ERROR',
+        message: expect.stringContaining('copy: false'),
+      });
+      expect(spied.totalCount - spied.idleCount).toBe(0);
+    } finally {
+      await spied.end();
+    }
   });
 
   it('skips notices the server sends between rows', async () => {
