@@ -111,7 +111,7 @@ export class CopyOut {
     while (at < chunk.length) {
       if (this.#type === -1) {
         const type = chunk[at] as number;
-        if (!skippedDuringCopy(type)) {
+        if (!readByCopyOut(type)) {
           this.#giveBack(chunk, at, out);
           return;
         }
@@ -201,8 +201,11 @@ export class CopyOut {
   }
 }
 
-/** Messages that may come before or between CopyData and are read past. */
-function skippedDuringCopy(type: number): boolean {
+/**
+ * The messages this reader consumes: CopyData (passed on), and CopyOutResponse, CopyDone and
+ * what the server may send between rows (notices, parameter changes, notifications), read past.
+ */
+function readByCopyOut(type: number): boolean {
   return (
     type === CopyData ||
     type === CopyDone ||

@@ -1,6 +1,5 @@
 import type { RowSource } from '@exportkit/core';
 import { postgresRowSource, sql } from '@exportkit/postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { openCsv, readAll, readText, sourceQuery } from './support/read.js';
@@ -136,7 +135,7 @@ describe('COPY path', () => {
   });
 
   it('fails with a clear SOURCE_ERROR, leaking nothing, when pg is not the only socket reader', async () => {
-    const spied = new pg.Pool({ connectionString: db.url, options: `-c search_path=${db.schema}` });
+    const spied = db.newPool();
     spied.on('connect', (client) => {
       (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream.on(
         'data',

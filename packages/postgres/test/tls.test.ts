@@ -1,5 +1,5 @@
 import { postgresRowSource, sql } from '@exportkit/postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { openCsv, readText, sourceQuery } from './support/read.js';
@@ -26,10 +26,9 @@ beforeAll(async () => {
   url.hostname = '127.0.0.1';
   url.port = String(proxy.port);
   url.searchParams.delete('sslmode');
-  tlsPool = new pg.Pool({
+  tlsPool = db.newPool({
     connectionString: url.toString(),
     ssl: { rejectUnauthorized: false }, // the proxy's certificate is self-signed
-    options: `-c search_path=${db.schema}`,
     max: 2,
   });
 });

@@ -20,8 +20,10 @@ export interface TestDatabase {
   /** Connections default to `schema` (search_path), so plain table names land in it. */
   pool: pg.Pool;
   schema: string;
-  /** A connection string for the server (psql, extra pools). */
+  /** A connection string for the server (psql, clients outside the schema). */
   url: string;
+  /** Another pool on the same schema, `config` on top (the caller ends it). */
+  newPool(config?: pg.PoolConfig): pg.Pool;
   /** Drops the schema, ends the pool and stops an embedded server this file started. */
   close(): Promise<void>;
 }
@@ -41,16 +43,14 @@ export async function openTestDatabase(
   await admin.query(`CREATE SCHEMA "${schema}"`);
   await admin.end();
   openCount++;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 8,
-    options: `-c search_path=${schema}`,
-    ...poolOptions,
-  });
+  const newPool = (config: pg.PoolConfig = {}) =>
+    new pg.Pool({ connectionString: url, max: 8, options: `-c search_path=${schema}`, ...config });
+  const pool = newPool(poolOptions);
   return {
     pool,
     schema,
     url,
+    newPool,
     async close() {
       await pool.end();
       const client = new pg.Client({ connectionString: url });
