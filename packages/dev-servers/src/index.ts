@@ -5,3 +5,5 @@ export {
   s3rverCredentials,
   startS3rver,
 } from './s3rver.js';
+export { type SelfSignedCertificate, selfSignedCertificate } from './self-signed-certificate.js';
+export { startTlsRelay, type TlsRelay, type TlsRelayOptions } from './tls-relay.js';

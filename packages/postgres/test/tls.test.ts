@@ -1,9 +1,10 @@
+import type { TlsRelay } from '@exportkit/dev-servers';
 import { postgresRowSource, sql } from '@exportkit/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { openCsv, readText, sourceQuery } from './support/read.js';
-import { startTlsProxy, type TlsProxy } from './support/tls-proxy.js';
+import { startTlsProxy } from './support/tls-proxy.js';
 
 /*
  * The COPY path reads the connection's socket itself (CopyOut). Managed databases require TLS,
@@ -12,7 +13,7 @@ import { startTlsProxy, type TlsProxy } from './support/tls-proxy.js';
  */
 
 let db: TestDatabase;
-let proxy: TlsProxy;
+let proxy: TlsRelay;
 let tlsPool: pg.Pool;
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { ExportkitError } from '@exportkit/core';
+import { withPayloadSigning } from './payload-signing.js';
 import { mapS3Error } from './s3-errors.js';
 import type { S3WarnLogger } from './s3-object-store.js';
 
@@ -23,6 +24,8 @@ export interface MultipartParams {
 export interface MultipartSettings {
   partSize: number;
   queueSize: number;
+  /** See `S3ObjectStoreOptions.signPayload`. */
+  signPayload: boolean | undefined;
   logger: S3WarnLogger;
 }
 
@@ -80,15 +83,18 @@ export async function putMultipart(
     try {
       const output = await call('UploadPart', () =>
         client.send(
-          new UploadPartCommand({
-            Bucket,
-            Key,
-            UploadId: uploadId,
-            PartNumber: partNumber,
-            Body: buffer.subarray(0, length),
-            ContentLength: length,
-            ...checksum,
-          }),
+          withPayloadSigning(
+            new UploadPartCommand({
+              Bucket,
+              Key,
+              UploadId: uploadId,
+              PartNumber: partNumber,
+              Body: buffer.subarray(0, length),
+              ContentLength: length,
+              ...checksum,
+            }),
+            settings.signPayload,
+          ),
           { abortSignal: signal },
         ),
       );

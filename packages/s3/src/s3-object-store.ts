@@ -21,6 +21,7 @@ import {
 } from '@exportkit/core';
 import { attachmentDisposition } from './content-disposition.js';
 import { abortError, putMultipart } from './multipart-upload.js';
+import { withPayloadSigning } from './payload-signing.js';
 import { isNotFound, mapS3Error } from './s3-errors.js';
 import { peekBody } from './upload-body.js';
 
@@ -76,6 +77,15 @@ export interface S3ObjectStoreOptions {
    * a multipart upload. At least `partSizeBytes`, at most 5 GiB. @defaultValue `partSizeBytes`
    */
   multipartThresholdBytes?: number;
+  /**
+   * Whether uploads sign their bodies (SigV4 then hashes every byte with SHA-256). With `false`
+   * they are sent as S3's `UNSIGNED-PAYLOAD`: the request is signed, the body is not hashed,
+   * and it is checked by TLS, the CRC32 the SDK sends with it and the manifest's SHA-256. Set
+   * `true` for an S3-compatible server or a bucket policy that refuses unsigned bodies.
+   * @defaultValue `false` over HTTPS, `true` over plain HTTP (as botocore and the Java and Go
+   * SDKs decide)
+   */
+  signPayload?: boolean;
   /** Receives warnings, e.g. a failed upload whose multipart abort failed too. @defaultValue `console` */
   logger?: S3WarnLogger;
 }
@@ -96,6 +106,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly #partSize: number;
   readonly #queueSize: number;
   readonly #threshold: number;
+  readonly #signPayload: boolean | undefined;
   readonly #logger: S3WarnLogger;
 
   constructor(options: S3ObjectStoreOptions) {
@@ -108,6 +119,7 @@ export class S3ObjectStore implements ObjectStore {
     this.#partSize = options.partSizeBytes ?? defaultPartSize;
     this.#queueSize = options.queueSize ?? defaultQueueSize;
     this.#threshold = options.multipartThresholdBytes ?? this.#partSize;
+    this.#signPayload = options.signPayload;
     this.#logger = options.logger ?? console;
     if (
       !Number.isInteger(this.#partSize) ||
@@ -115,6 +127,11 @@ export class S3ObjectStore implements ObjectStore {
       this.#partSize > maxSinglePut
     ) {
       throw configError('`partSizeBytes` must be an integer from 5 MiB (S3 minimum) to 5 GiB.');
+    }
+    if (this.#signPayload !== undefined && typeof this.#signPayload !== 'boolean') {
+      throw configError(
+        '`signPayload` must be true, false, or left out (decided by the protocol).',
+      );
     }
     if (!Number.isInteger(this.#queueSize) || this.#queueSize < 1) {
       throw configError('`queueSize` must be a positive integer.');
@@ -146,11 +163,14 @@ export class S3ObjectStore implements ObjectStore {
     });
     if (peeked.kind === 'whole') {
       try {
-        const command = new PutObjectCommand({
-          ...params,
-          Body: peeked.bytes,
-          ContentLength: peeked.bytes.byteLength,
-        });
+        const command = withPayloadSigning(
+          new PutObjectCommand({
+            ...params,
+            Body: peeked.bytes,
+            ContentLength: peeked.bytes.byteLength,
+          }),
+          this.#signPayload,
+        );
         await this.#client.send(command, { abortSignal: signal });
         return { size: peeked.bytes.byteLength };
       } catch (error) {
@@ -160,6 +180,7 @@ export class S3ObjectStore implements ObjectStore {
     const size = await putMultipart(this.#client, params, peeked.chunks, signal, {
       partSize: this.#partSize,
       queueSize: this.#queueSize,
+      signPayload: this.#signPayload,
       logger: this.#logger,
     });
     return { size };

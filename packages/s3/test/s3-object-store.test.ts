@@ -379,5 +379,8 @@ describe('S3ObjectStore extras', () => {
     expect(() => new S3ObjectStore({ client, bucket: 'b', prefix: '../x' })).toThrow(
       /Invalid object key/,
     );
+    // From JavaScript or a config file: a string is not taken as a yes.
+    const signPayload = 'false' as unknown as boolean;
+    expect(() => new S3ObjectStore({ client, bucket: 'b', signPayload })).toThrow(/signPayload/);
   });
 });

@@ -48,7 +48,8 @@ export function recordRequestHeaders(client: S3Client): SentHeaders[] {
       sent.push({ command: String(context.commandName), headers });
       return next(args);
     },
-    { step: 'finalizeRequest', name: 'exportkitRecordHeaders' },
+    // The last step before the request goes out, so it sees the headers SigV4 signed.
+    { step: 'deserialize', name: 'exportkitRecordHeaders' },
   );
   return sent;
 }
