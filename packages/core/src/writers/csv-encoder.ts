@@ -215,7 +215,9 @@ function writeTextField(buf: Uint8Array, pos: number, text: string, delimiter: n
   }
   if (i === text.length) return pos;
   if (!needsQuotes(text, i, delimiter)) return writeUtf8(buf, pos, text, i);
-  buf.copyWithin(start + 1, start, pos);
+  // Most fields are short, and a loop moves a few bytes for less than a native call.
+  if (pos - start > 64) buf.copyWithin(start + 1, start, pos);
+  else for (let at = pos; at > start; at--) buf[at] = buf[at - 1]!;
   buf[start] = 0x22;
   pos = writeUtf8(buf, pos + 1, text, i, true);
   buf[pos] = 0x22;

@@ -14,8 +14,9 @@ const maxFastMs = 253_402_300_800_000; // 10000-01-01T00:00:00.000Z
 
 const twoDigits = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 
+/** `YYYY-MM-DDT` of `cachedDay`, kept while consecutive dates fall on the same day. */
 let cachedDay = Number.NaN;
-let cachedPrefix = '';
+const prefixBytes = new Uint8Array(11);
 
 /** Room for the longest form, `+YYYYYY-MM-DDTHH:mm:ss.sssZ`. */
 const scratch = Buffer.allocUnsafe(27);
@@ -32,38 +33,36 @@ export function isoString(ms: number): string {
 export function writeIsoDate(buf: Uint8Array, pos: number, ms: number): number {
   if (ms < minFastMs || ms >= maxFastMs) return writeUtf8(buf, pos, new Date(ms).toISOString());
   const day = Math.floor(ms / msPerDay);
-  pos = writeUtf8(buf, pos, dayPrefix(day));
-  // `| 0`: the time of day fits 32 bits, and integer `%` is far cheaper than on doubles.
+  if (day !== cachedDay) {
+    prefixBytes.set(Buffer.from(datePrefix(day), 'latin1'));
+    cachedDay = day;
+  }
+  for (let i = 0; i < 11; i++) buf[pos + i] = prefixBytes[i]!;
+  pos += 11;
+  // Every step in 32-bit integers (`| 0` after each division): `%` and `/` on doubles are
+  // far slower, and a double `%` is a call into the runtime.
   let rest = (ms - day * msPerDay) | 0;
   const millis = rest % 1000;
-  rest = (rest - millis) / 1000;
+  rest = ((rest - millis) / 1000) | 0;
   const seconds = rest % 60;
-  rest = (rest - seconds) / 60;
+  rest = ((rest - seconds) / 60) | 0;
   const minutes = rest % 60;
-  const hours = (rest - minutes) / 60;
+  const hours = ((rest - minutes) / 60) | 0;
   pos = twoDigitBytes(buf, pos, hours);
   buf[pos++] = 0x3a; // :
   pos = twoDigitBytes(buf, pos, minutes);
   buf[pos++] = 0x3a;
   pos = twoDigitBytes(buf, pos, seconds);
   buf[pos++] = 0x2e; // .
-  buf[pos++] = 0x30 + Math.floor(millis / 100);
-  pos = twoDigitBytes(buf, pos, millis % 100);
+  const hundreds = (millis / 100) | 0;
+  buf[pos++] = 0x30 + hundreds;
+  pos = twoDigitBytes(buf, pos, millis - hundreds * 100);
   buf[pos++] = 0x5a; // Z
   return pos;
 }
 
-/** `YYYY-MM-DDT` of a day, cached while consecutive dates fall on the same day. */
-function dayPrefix(day: number): string {
-  if (day !== cachedDay) {
-    cachedPrefix = datePrefix(day);
-    cachedDay = day;
-  }
-  return cachedPrefix;
-}
-
 function twoDigitBytes(buf: Uint8Array, pos: number, n: number): number {
-  const tens = Math.floor(n / 10);
+  const tens = (n / 10) | 0;
   buf[pos] = 0x30 + tens;
   buf[pos + 1] = 0x30 + n - tens * 10;
   return pos + 2;

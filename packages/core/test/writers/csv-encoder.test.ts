@@ -28,6 +28,15 @@ describe('CSV encoder (RFC 4180)', () => {
     );
   });
 
+  it('quotes a field whose first quote-worthy character comes late, short or long before it', () => {
+    // The ASCII head already copied moves right for the opening quote: by a loop up to 64
+    // bytes, by copyWithin past that.
+    const row = [63, 64, 65, 200].map((n) => `${'x'.repeat(n)},"end`);
+    expect(csv(cols('a', 'b', 'c', 'd'), [row], { header: false })).toBe(
+      `${row.map((field) => `"${field.replace('"', '""')}"`).join(',')}\r\n`,
+    );
+  });
+
   it('writes numbers and bigints as String(n) does, at the edges of the fast paths too', () => {
     const numbers = [0, -0, 9, 10, -10, 99, 100, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1];
     const more = [-(2 ** 53 - 1), 2 ** 53, 1e21, -1.5e-7, 0.1 + 0.2, Number.NEGATIVE_INFINITY];
