@@ -99,28 +99,43 @@ export function writeShortestDouble(buf: Uint8Array, pos: number, x: number): nu
   // Half the gap between v and its neighbours, at the same scale: exact.
   const halfUlp = halfUlps[exponent + 64]! * scale;
 
-  // The nearest 15-digit decimal: s17 without its last two digits, d, plus one when
-  // v × 10^p = s17 - step + lo lies more than 50 past them (lo - (50 - d + step) > 0, an exact
-  // sign). Its distance to v × 10^p at this scale is |100 × up - d + step - lo|. A tie cannot
-  // read back: half an ulp is at most 11 here.
-  const last2 = bottom % 100;
-  const up15 = lo - (50 - last2 + step) > 0 ? 1 : 0;
-  let margin = Math.abs(up15 * 100 - last2 + step - lo) - halfUlp;
-  if (margin > -undecided && margin < undecided) return -1;
-  if (margin < 0) {
-    return writePlain(buf, pos, x < 0, top, (bottom - last2) / 100 + up15, 6, 15 - (p - 2), true);
-  }
-  // The nearest 16-digit decimal, likewise. Here both neighbours can read back (half an ulp
-  // may exceed 5), so a tie goes to the even one, as Number::toString says.
-  const last = bottom % 10;
-  const past = lo - (5 - last + step);
-  const up16 = past > 0 || (past === 0 && ((bottom - last) / 10) % 2 !== 0) ? 1 : 0;
-  margin = Math.abs(up16 * 10 - last + step - lo) - halfUlp;
-  if (margin > -undecided && margin < undecided) return -1;
-  if (margin < 0) {
-    return writePlain(buf, pos, x < 0, top, (bottom - last) / 10 + up16, 7, 16 - (p - 1), false);
-  }
-  return writePlain(buf, pos, x < 0, top, bottom, 8, 17 - p, false);
+  // The digits before the point stay the same however many are dropped at the end.
+  const point = 17 - p;
+  const low15 = nearestShorter(bottom, 100, step, lo, halfUlp);
+  if (low15 === undecidable) return -1;
+  if (low15 >= 0) return writePlain(buf, pos, x < 0, top, low15, 6, point, true);
+  const low16 = nearestShorter(bottom, 10, step, lo, halfUlp);
+  if (low16 === undecidable) return -1;
+  if (low16 >= 0) return writePlain(buf, pos, x < 0, top, low16, 7, point, false);
+  return writePlain(buf, pos, x < 0, top, bottom, 8, point, false);
+}
+
+/** What {@link nearestShorter} returns when a sum is too close to half an ulp to decide. */
+const undecidable = -2;
+
+/**
+ * The nearest decimal with s17's last digits dropped (`unit` 100: 15 digits, 10: 16 digits),
+ * as its low half (`bottom` without those digits, plus one when rounded up), or -1 when it
+ * does not read back as v, or {@link undecidable}. With d the dropped digits, v × 10^p =
+ * s17 - step + lo lies `lo - (unit/2 - d + step)` past the middle of its cell (an exact sign),
+ * and the decimal's distance to it at this scale is |unit × up - d + step - lo|. A tie goes to
+ * the even one, as Number::toString says: at 16 digits both neighbours can read back (half an
+ * ulp may exceed 5); at 15 a tie cannot (half an ulp is at most 11).
+ */
+function nearestShorter(
+  bottom: number,
+  unit: number,
+  step: number,
+  lo: number,
+  halfUlp: number,
+): number {
+  const dropped = bottom % unit;
+  const kept = (bottom - dropped) / unit;
+  const past = lo - (unit / 2 - dropped + step);
+  const up = past > 0 || (past === 0 && kept % 2 !== 0) ? 1 : 0;
+  const margin = Math.abs(up * unit - dropped + step - lo) - halfUlp;
+  if (margin > -undecided && margin < undecided) return undecidable;
+  return margin < 0 ? kept + up : -1;
 }
 
 /**

@@ -25,14 +25,20 @@ function neighbour(x: number, steps: number): number {
   return bits[0]!;
 }
 
-/** A double in [2^-20, 2^50) from random bits: every mantissa equally likely. */
+/** The positive double with this biased exponent and 52-bit mantissa. */
+function doubleOf(exponent: number, mantissa: bigint): number {
+  words[0] = (BigInt(exponent) << 52n) | mantissa;
+  return bits[0]!;
+}
+
+/** Whether `x` is what writeShortestDouble writes itself: a fraction from 1e-6 to 1e15. */
+const inRange = (x: number) => x >= 1e-6 && x < 1e15 && !Number.isInteger(x);
+
+/** A double in [2^-20, 2^50) from random bits, within its range. */
 const anyDoubleInRange = fc
   .tuple(fc.integer({ min: 1003, max: 1072 }), fc.bigInt({ min: 0n, max: 2n ** 52n - 1n }))
-  .map(([exponent, mantissa]) => {
-    words[0] = (BigInt(exponent) << 52n) | mantissa;
-    return bits[0]!;
-  })
-  .filter((x) => x >= 1e-6 && x < 1e15 && !Number.isInteger(x));
+  .map(([exponent, mantissa]) => doubleOf(exponent, mantissa))
+  .filter(inRange);
 
 describe('writeShortestDouble', () => {
   it('writes String(x), or leaves x to V8, for any double of its range and its negation', () => {
@@ -52,7 +58,7 @@ describe('writeShortestDouble', () => {
     fc.assert(
       fc.property(decimal, decimal, (a, b) => {
         for (const x of [a, a + b, a / (b + 1), a * 3]) {
-          if (x >= 1e-6 && x < 1e15 && !Number.isInteger(x)) expectStringOrLeft(x);
+          if (inRange(x)) expectStringOrLeft(x);
         }
       }),
       { numRuns: 20_000 },
@@ -71,7 +77,7 @@ describe('writeShortestDouble', () => {
         const odd = 2 * Math.floor((at * 10 ** magnitude * denominator) / 2) + 1;
         return odd / denominator;
       })
-      .filter((x) => x >= 1e-6 && x < 1e15);
+      .filter(inRange);
     fc.assert(
       fc.property(dyadic, (x) => expectStringOrLeft(x)),
       { numRuns: 20_000 },
@@ -87,13 +93,13 @@ describe('writeShortestDouble', () => {
     for (let exponent = -6; exponent <= 14; exponent++) {
       for (let steps = -3; steps <= 3; steps++) {
         const x = neighbour(Number(`1e${exponent}`), steps);
-        if (x >= 1e-6 && !Number.isInteger(x)) expectStringOrLeft(x);
+        if (inRange(x)) expectStringOrLeft(x);
       }
     }
     for (let exponent = -19; exponent <= 49; exponent++) {
       for (let steps = -3; steps <= 3; steps++) {
         const x = neighbour(2 ** exponent, steps);
-        if (x >= 1e-6 && x < 1e15 && !Number.isInteger(x)) expectStringOrLeft(x);
+        if (inRange(x)) expectStringOrLeft(x);
       }
     }
   });
@@ -107,14 +113,12 @@ describe('writeShortestDouble', () => {
       state ^= state << 5;
       return state >>> 0;
     };
-    const uint32 = new Uint32Array(bits.buffer);
     let tried = 0;
     let left = 0;
     for (let i = 0; i < 100_000; i++) {
-      uint32[0] = random32();
-      uint32[1] = ((1003 + (random32() % 70)) << 20) | (random32() & 0xfffff);
-      const x = bits[0]!;
-      if (!(x >= 1e-6 && x < 1e15) || Number.isInteger(x)) continue;
+      const mantissa = (BigInt(random32() & 0xfffff) << 32n) | BigInt(random32());
+      const x = doubleOf(1003 + (random32() % 70), mantissa);
+      if (!inRange(x)) continue;
       tried++;
       const text = written(x);
       if (text === undefined) left++;
