@@ -65,3 +65,46 @@ export function* heldRows(count: number): Generator<unknown[]> {
     yield row;
   }
 }
+
+/** Columns of {@link longTextRow}: an LLM trace, as the trace-export system stores them. */
+export const longTextColumns: Column[] = [
+  { name: 'id', type: 'number' },
+  { name: 'prompt', type: 'string' },
+  { name: 'completion', type: 'string' },
+];
+
+const sentences = [
+  'The export finished in 42 seconds, well inside the limit.',
+  'She said "ship it" and closed the ticket, twice.',
+  'Rows are streamed, never held: memory stays flat.',
+  'Résumé, naïve café and Zürich all need two bytes a letter.',
+  'Use the signed URL before it expires; ask again for a fresh one.',
+  'Numbers like 1,234.56 keep their commas inside quotes.',
+  '日本語のテキストも正しく書き出されます。',
+  'A newline ends this line.\nAnd another starts here.',
+];
+const longTextPoolSize = 1024;
+let longTextPool: { prompt: string; completion: string }[] | undefined;
+
+/** Text of about `length` units from the sentences above, starting at sentence `seed`. */
+function prose(seed: number, length: number): string {
+  let text = '';
+  for (let i = seed; text.length < length; i++) text += `${sentences[i % sentences.length]} `;
+  return text.trimEnd();
+}
+
+/**
+ * Row `i` of a long-text dataset: a ~300-unit prompt and a ~2,000-unit completion with quotes,
+ * commas, newlines and non-ASCII text, from a pool of 1,024 distinct pairs.
+ */
+export function longTextRow(i: number): unknown[] {
+  longTextPool ??= Array.from({ length: longTextPoolSize }, (_, k) => ({
+    prompt: prose(k, 250 + (k % 100)),
+    completion: prose(k * 3, 1_800 + ((k * 7) % 400)),
+  }));
+  const { prompt, completion } = longTextPool[i % longTextPoolSize] as {
+    prompt: string;
+    completion: string;
+  };
+  return [i, prompt, completion];
+}

@@ -4,6 +4,7 @@ import {
   type ByteSink,
   type EncodeRow,
   maxBytesPerUnit,
+  nativeTextLength,
   room,
   textOf,
   writeBytes,
@@ -62,6 +63,7 @@ export function createCsvEncoder(
 interface CsvState {
   readonly columns: readonly Column[];
   readonly count: number;
+  readonly delimiter: string;
   /** The delimiter's UTF-16 unit, as text fields are scanned for it. */
   readonly delimiterUnit: number;
   readonly delimiterBytes: Uint8Array;
@@ -77,6 +79,7 @@ function compile(columns: readonly Column[], csv: Required<CsvOptions>): CsvStat
   return {
     columns,
     count: columns.length,
+    delimiter: csv.delimiter,
     delimiterUnit: csv.delimiter.charCodeAt(0),
     delimiterBytes: Buffer.from(csv.delimiter),
     crlf: csv.lineEnding !== 'lf',
@@ -113,7 +116,7 @@ function fastRow(row: Row, s: CsvState, sink: ByteSink, at: number): number {
       case 'string': {
         const text = s.neutralize ? neutralized(value, s.numericText[i] === true) : value;
         buf = room(sink, buf, pos, textRoom(text));
-        pos = writeTextField(buf, pos, text, s.delimiterUnit);
+        pos = writeTextField(buf, pos, text, s);
         break;
       }
       case 'number':
@@ -142,7 +145,7 @@ function fastRow(row: Row, s: CsvState, sink: ByteSink, at: number): number {
         } else if (value !== null) {
           const text = fieldText(value, i, s);
           buf = room(sink, buf, pos, textRoom(text));
-          pos = writeTextField(buf, pos, text, s.delimiterUnit);
+          pos = writeTextField(buf, pos, text, s);
         }
     }
   }
@@ -158,7 +161,7 @@ function checkedRow(row: Row, s: CsvState, sink: ByteSink, at: number): number {
     const text = value === null || value === undefined ? undefined : fieldText(value, i, s);
     buf = room(sink, buf, pos, fieldRoom + (text === undefined ? 0 : textRoom(text)));
     if (i !== 0) pos = writeBytes(buf, pos, s.delimiterBytes);
-    if (text !== undefined) pos = writeTextField(buf, pos, text, s.delimiterUnit);
+    if (text !== undefined) pos = writeTextField(buf, pos, text, s);
   }
   return endRow(sink, buf, pos, pos === at, s);
 }
@@ -172,7 +175,7 @@ function headerRow(s: CsvState, _first: boolean, sink: ByteSink, at: number): nu
     const text = s.neutralize ? neutralized(name, false) : name;
     buf = room(sink, buf, pos, fieldRoom + textRoom(text));
     if (i !== 0) pos = writeBytes(buf, pos, s.delimiterBytes);
-    pos = writeTextField(buf, pos, text, s.delimiterUnit);
+    pos = writeTextField(buf, pos, text, s);
   }
   return endRow(sink, buf, pos, false, s);
 }
@@ -198,14 +201,19 @@ function endRow(sink: ByteSink, buf: Buffer, pos: number, empty: boolean, s: Csv
  * Text as a field: as is, or quoted with inner quotes doubled when it holds the delimiter, a
  * quote, CR or LF; empty text is written `""` (present, unlike null). The common case, ASCII
  * needing no quotes, is copied in one pass; when that pass meets a quote-worthy unit, what it
- * copied shifts right to make room for the opening quote.
+ * copied shifts right to make room for the opening quote. Long text goes the native way.
  */
-function writeTextField(buf: Uint8Array, pos: number, text: string, delimiter: number): number {
+function writeTextField(buf: Buffer, pos: number, text: string, s: CsvState): number {
+  if (text.length >= nativeTextLength) {
+    const end = writeLongTextField(buf, pos, text, s.delimiter);
+    if (end >= 0) return end;
+  }
   if (text === '') {
     buf[pos] = 0x22;
     buf[pos + 1] = 0x22;
     return pos + 2;
   }
+  const delimiter = s.delimiterUnit;
   const start = pos;
   let i = 0;
   for (; i < text.length; i++) {
@@ -222,6 +230,23 @@ function writeTextField(buf: Uint8Array, pos: number, text: string, delimiter: n
   pos = writeUtf8(buf, pos + 1, text, i, true);
   buf[pos] = 0x22;
   return pos + 1;
+}
+
+/**
+ * {@link writeTextField} for long text: scanned by `includes` and copied by `Buffer#write`.
+ * Returns -1, for the loops, for text with quotes below 4 × {@link nativeTextLength} units:
+ * doubling them (`replaceAll`) costs ~0.3 µs, more than the loops take on such text.
+ */
+function writeLongTextField(buf: Buffer, pos: number, text: string, delimiter: string): number {
+  const hasQuote = text.includes('"');
+  if (hasQuote && text.length < 4 * nativeTextLength) return -1;
+  const plain =
+    !hasQuote && !text.includes(delimiter) && !text.includes('\n') && !text.includes('\r');
+  if (plain) return pos + buf.write(text, pos);
+  buf[pos] = 0x22;
+  const end = pos + 1 + buf.write(hasQuote ? text.replaceAll('"', '""') : text, pos + 1);
+  buf[end] = 0x22;
+  return end + 1;
 }
 
 function needsQuotes(text: string, from: number, delimiter: number): boolean {

@@ -32,7 +32,11 @@ const unit = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
 );
-const text = fc.string({ unit, maxLength: 12 });
+// Mostly short text, which the encoder copies by loops; some long enough for its native path.
+const text = fc.oneof(
+  { weight: 6, arbitrary: fc.string({ unit, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit, minLength: 60, maxLength: 300 }) },
+);
 
 const scalar = fc.oneof(
   text,

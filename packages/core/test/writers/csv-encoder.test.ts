@@ -37,6 +37,25 @@ describe('CSV encoder (RFC 4180)', () => {
     );
   });
 
+  it('writes text of any length alike, on both sides of the native path for long text', () => {
+    // From 64 units text is scanned by `includes` and copied by Buffer#write; with a quote it
+    // stays on the loops below 256 units.
+    const holds = ['', ';', ',', '"', '\r', '\n', 'é', '日本', '😀', '\uD800', '\uDFFFx'];
+    const fields = [63, 64, 255, 256, 5000].flatMap((length) =>
+      holds.map((held) => `${held}${'abc '.repeat(length)}`.slice(0, length - held.length) + held),
+    );
+    const expected = (field: string) =>
+      /[,"\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+    const written = csv(
+      cols('text'),
+      fields.map((field) => [field]),
+      { header: false },
+    );
+    // Buffer.from turns a lone surrogate into U+FFFD, as the encoder writes it.
+    const wanted = Buffer.from(fields.map((field) => `${expected(field)}\r\n`).join(''));
+    expect(written).toBe(wanted.toString());
+  });
+
   it('writes numbers and bigints as String(n) does, at the edges of the fast paths too', () => {
     const numbers = [0, -0, 9, 10, -10, 99, 100, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1];
     const more = [-(2 ** 53 - 1), 2 ** 53, 1e21, -1.5e-7, 0.1 + 0.2, Number.NEGATIVE_INFINITY];
