@@ -2,11 +2,14 @@
 // API server in a child process), rows read from a dataset in memory (`heldRows`), beside a
 // baseline in the same run: lib-storage's `Upload` alone sending the same bytes (the exported
 // parts, first copied to local files untimed) with the same part size and concurrency, in a
-// process of its own (`lib/upload-alone.ts`). The two run alternately, `BENCH_ROUNDS` times (5
-// by default); the figures are the medians, in bytes/s, and the peak RSS is the highest of the
-// worker runs. Each round's objects are deleted before the next. The note lists every round,
-// splits CPU time (worker, upload alone, s3rver) and wall time (before the first part, sending
-// parts, CompleteMultipartUpload), and gives the peak heap and ArrayBuffer memory of both, so a
+// process of its own (`lib/upload-alone.ts`), the two alternately, `BENCH_ROUNDS` times (5 by
+// default). Then the same for a second worker path: the same CSV from a source that hands it
+// over already encoded (`lib/csv-file-source.ts`, as Postgres COPY does), so the two figures
+// split the worker's cost between encoding rows and the rest of its pipeline (splitting,
+// hashing, uploading). The figures are the medians, in bytes/s, and the peak RSS is the highest
+// of the row path's runs. Each run's objects are deleted before the next. The notes list every
+// round, split CPU time (worker, upload alone, s3rver) and wall time (before the first part,
+// sending parts, CompleteMultipartUpload), and give the peak heap and ArrayBuffer memory, so a
 // miss can be traced to encoding, uploading or the server.
 import { fork } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -21,7 +24,8 @@ import { defineExportType } from '@exportkit/core';
 import { s3rverClientConfig, startS3rver } from '@exportkit/dev-servers';
 import { memoryRowSource } from '@exportkit/memory';
 import { S3ObjectStore } from '@exportkit/s3';
-import { exportRunner } from './lib/measure-export.js';
+import { csvFileSource } from './lib/csv-file-source.js';
+import { exportRunner, type MeasuredExport } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
 import { benchColumns, heldRows } from './lib/rows.js';
@@ -69,10 +73,34 @@ try {
     columns: benchColumns,
     source: memoryRowSource({ columns: benchColumns, rows: () => heldRows(rows), estimate: rows }),
   });
-  const runExport = await exportRunner(store, type, rows);
+  const fromRows = await exportRunner(store, type, rows);
   const sourceSeconds = await timed(async () => {
     for (const _ of heldRows(rows));
   });
+
+  /** One measured worker run, with s3rver's CPU meanwhile. */
+  const measure = async (runExport: () => Promise<MeasuredExport>) => {
+    const serverStart = s3rver.cpuSeconds();
+    const { manifest, ...run } = await runExport();
+    const measured: Run = {
+      ...run,
+      serverSeconds: s3rver.cpuSeconds() - serverStart,
+      phases: tracker.phases(run.startedAt, run.seconds),
+    };
+    return { manifest, run: measured };
+  };
+  /**
+   * Deletes the worker's objects (as the upload alone overwrites its own, s3rver's disk and
+   * the page cache then take the same writes every round), then runs the upload alone.
+   */
+  const baselineRound = async (files: string[]): Promise<Run> => {
+    const written: string[] = [];
+    for await (const object of store.list('')) written.push(object.key);
+    await store.delete(written);
+    const serverStart = s3rver.cpuSeconds();
+    const alone = await uploadAlone(files);
+    return { ...alone, serverSeconds: s3rver.cpuSeconds() - serverStart };
+  };
 
   const worker: Run[] = [];
   const baseline: Run[] = [];
@@ -80,15 +108,10 @@ try {
   let bytes = 0;
   let parts = 0;
   for (let round = 0; round < rounds; round++) {
-    const serverStart = s3rver.cpuSeconds();
-    const { manifest, ...run } = await runExport();
-    worker.push({
-      ...run,
-      serverSeconds: s3rver.cpuSeconds() - serverStart,
-      phases: tracker.phases(run.startedAt, run.seconds),
-    });
+    const { manifest, run } = await measure(fromRows);
+    worker.push(run);
     if (round === 0) {
-      // The same bytes on local disk, so the baseline measures the upload alone.
+      // The same bytes on local disk, for the baseline and the encoded source.
       bytes = manifest.parts.reduce((sum, part) => sum + part.bytes, 0);
       parts = manifest.parts.length;
       for (const part of manifest.parts) {
@@ -97,37 +120,64 @@ try {
         files.push(file);
       }
     }
-    // Each run's objects go, as the upload alone overwrites its own: s3rver's disk and the page
-    // cache then take the same writes every round.
-    const written: string[] = [];
-    for await (const object of store.list('')) written.push(object.key);
-    await store.delete(written);
-    const baselineStart = s3rver.cpuSeconds();
-    const alone = await uploadAlone(files);
-    baseline.push({ ...alone, serverSeconds: s3rver.cpuSeconds() - baselineStart });
+    baseline.push(await baselineRound(files));
+  }
+  // After the row path, so that its peak RSS is its own: with the two paths interleaved, the
+  // row path's rounds after the first peaked at up to 167.5 MB, against 152 MB before.
+  const fromEncoded = await exportRunner(
+    store,
+    defineExportType({
+      name: 'bench-encoded',
+      columns: benchColumns,
+      source: csvFileSource(benchColumns, files),
+    }),
+    rows,
+  );
+  const encoded: Run[] = [];
+  const encodedBaseline: Run[] = [];
+  for (let round = 0; round < rounds; round++) {
+    encoded.push((await measure(fromEncoded)).run);
+    encodedBaseline.push(await baselineRound(files));
   }
 
-  const oursSeconds = median(worker.map((r) => r.seconds));
-  const baselineSeconds = median(baseline.map((r) => r.seconds));
   const mbPerSecond = (seconds: number) => Math.round(bytes / seconds / 1e4) / 100;
   const peak = (runs: Run[], pick: (r: Run) => number) => Math.max(...runs.map(pick));
   const phases = (runs: Run[]) =>
     (['beforeParts', 'parts', 'completing'] as const)
       .map((phase) => median(runs.map((r) => r.phases[phase])).toFixed(2))
       .join(' / ');
+  /** A worker path's rounds beside the upload-alone rounds they alternated with. */
+  const versus = (runs: Run[], alone: Run[]) => {
+    const seconds = median(runs.map((r) => r.seconds));
+    const aloneSeconds = median(alone.map((r) => r.seconds));
+    return {
+      figures: {
+        ours: mbPerSecond(seconds),
+        baseline: mbPerSecond(aloneSeconds),
+        ratio: Math.round((aloneSeconds / seconds) * 100) / 100,
+        unit: 'MB/s',
+        target: '>= 0.8',
+      },
+      // The ceiling is the ratio the worker would reach if it took only its own CPU time
+      // (upload fully overlapped, no waiting, no other process on its core).
+      rounds: `worker ${listed(runs.map((r) => r.seconds))} s (median ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; CPU ${listed(runs.map((r) => r.cpuSeconds))} s + s3rver ${listed(runs.map((r) => r.serverSeconds))} s; event loop idle ${listed(runs.map((r) => r.idleSeconds))} s), upload alone ${listed(alone.map((r) => r.seconds))} s (CPU ${listed(alone.map((r) => r.cpuSeconds))} s + s3rver ${listed(alone.map((r) => r.serverSeconds))} s); ratio per round ${listed(
+        runs.map((r, i) => (alone[i] as Run).seconds / r.seconds),
+        2,
+      )}; ratio ceiling ${(aloneSeconds / median(runs.map((r) => r.cpuSeconds))).toFixed(2)}; median s before the first part / sending parts / CompleteMultipartUpload: worker ${phases(runs)}, upload alone ${phases(alone)}`,
+    };
+  };
+  const rowsPath = versus(worker, baseline);
+  const encodedPath = versus(encoded, encodedBaseline);
+  const what = `${rows.toLocaleString('en-US')} rows × 10 cols CSV (${(bytes / 1e6).toFixed(0)} MB, ${parts} part(s)) vs lib-storage Upload of the same bytes`;
   emit({
-    name: `worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows × 10 cols CSV (${(bytes / 1e6).toFixed(0)} MB, ${parts} part(s)) vs lib-storage Upload of the same bytes`,
-    ours: mbPerSecond(oursSeconds),
-    baseline: mbPerSecond(baselineSeconds),
-    ratio: Math.round((baselineSeconds / oursSeconds) * 100) / 100,
-    unit: 'MB/s',
-    target: '>= 0.8',
-    // The ceiling is the ratio the worker would reach if it took only its own CPU time (upload
-    // fully overlapped, no waiting, no other process on its core).
-    note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; worker ${listed(worker.map((r) => r.seconds))} s (median ${Math.round(rows / oursSeconds).toLocaleString('en-US')} rows/s; CPU ${listed(worker.map((r) => r.cpuSeconds))} s + s3rver ${listed(worker.map((r) => r.serverSeconds))} s; event loop idle ${listed(worker.map((r) => r.idleSeconds))} s), upload alone ${listed(baseline.map((r) => r.seconds))} s (CPU ${listed(baseline.map((r) => r.cpuSeconds))} s + s3rver ${listed(baseline.map((r) => r.serverSeconds))} s); ratio per round ${listed(
-      worker.map((r, i) => (baseline[i] as Run).seconds / r.seconds),
-      2,
-    )}; ratio ceiling ${(baselineSeconds / median(worker.map((r) => r.cpuSeconds))).toFixed(2)}; median s before the first part / sending parts / CompleteMultipartUpload: worker ${phases(worker)}, upload alone ${phases(baseline)}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))}, upload alone ${listed(baseline.map((r) => r.peakMb))}`,
+    name: `worker → S3 (s3rver), ${what}`,
+    ...rowsPath.figures,
+    note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; ${rowsPath.rounds}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))}, upload alone ${listed(baseline.map((r) => r.peakMb))}`,
+  });
+  emit({
+    name: `worker → S3 (s3rver), rows already encoded by the source (openEncoded, the COPY path): ${what}`,
+    ...encodedPath.figures,
+    note: `median of ${rounds} alternating rounds after the row path's; the source streams the exported CSV back from local files, so the worker splits, hashes and uploads but encodes nothing; ${encodedPath.rounds}; peak RSS MB: worker ${listed(encoded.map((r) => r.peakMb))}`,
   });
   emitPeakRss(
     `peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`,
