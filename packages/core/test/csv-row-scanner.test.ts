@@ -69,7 +69,18 @@ describe('csvRowScanner on our own CSV cut into random chunks (property-based)',
     fc.constantFrom('"', ',', ';', '\r', '\n', '\r\n', '""', 'a', 'é', '😀'),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
   );
-  const value = fc.oneof(fc.string({ unit, maxLength: 10 }), fc.constant(null), fc.integer());
+  // Long values too, quote-free stretches and quoted ones with LFs, which the scanner jumps.
+  const plain = fc.constantFrom('a', 'b', ' ', '1');
+  const value = fc.oneof(
+    fc.string({ unit, maxLength: 10 }),
+    fc.string({ unit, minLength: 20, maxLength: 80 }),
+    fc.string({ unit: plain, minLength: 20, maxLength: 100 }),
+    fc
+      .tuple(fc.string({ unit: plain, maxLength: 60 }), fc.string({ unit, maxLength: 60 }))
+      .map(([head, tail]) => `${head}\n${tail}`),
+    fc.constant(null),
+    fc.integer(),
+  );
   const document = fc
     .record({
       width: fc.integer({ min: 1, max: 4 }),

@@ -21,10 +21,14 @@ export interface ScanStep {
 
 const quote = 0x22;
 const lf = 0x0a;
-const quotes = 0x22222222;
-const lfs = 0x0a0a0a0a;
-const ones = 0x01010101;
-const highBits = 0x80808080 | 0;
+/**
+ * Bytes looked at one by one after a quote before jumping with `Buffer#indexOf` (memchr, ~25
+ * bytes of the loop's time a call), so the quotes of a short field or of a JSON field's doubled
+ * quotes are walked, and long stretches (numbers, long text) jumped.
+ */
+const shortRun = 16;
+/** The same from a row's start (or a jump) outside quotes: most rows start quote-free. */
+const rowStartRun = 4;
 
 /**
  * Finds row boundaries in CSV bytes (quote character `"`, as Postgres `COPY ... CSV` writes),
@@ -33,9 +37,10 @@ const highBits = 0x80808080 | 0;
  * state carries across chunks. Doubled quotes (`""`) need no special case: they close and
  * reopen the field.
  *
- * Speed: the loop reads four bytes at a time and skips every word that holds neither a quote
- * nor an LF (the "has a zero byte" bit trick), looking at bytes one by one only in the words
- * that do. On CSV rows of ~120 bytes that is 2-3x a plain byte loop (see the CSV bench).
+ * Speed: it walks bytes only near quotes and jumps from there to the next quote or LF with
+ * `Buffer#indexOf`. Against the word-at-a-time loop it replaced, measured in one process over
+ * 64 KiB chunks: the bench's 10-column rows (~120 bytes, quotes in half of them) ~1.3x, rows of
+ * numbers ~1.3x, rows with a 2 KB text field ~6x, JSON fields dense with doubled quotes ~0.9x.
  */
 export class CsvRowScanner {
   #inQuotes = false;
@@ -91,73 +96,58 @@ export class CsvRowScanner {
   #run(chunk: Uint8Array, from: number): number {
     this.#rows = 0;
     if (from >= chunk.length) return -1;
-    const stop = this.#words(chunk, from);
+    const bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const stop = this.#find(bytes, from);
     // Inside quotes an LF does not toggle the state, so a final LF outside quotes ends a row.
     this.#atRowStart = !this.#inQuotes && chunk[(stop === -1 ? chunk.length : stop) - 1] === lf;
     return stop;
   }
 
-  /** Head bytes to the first aligned offset, then whole words, then the tail bytes. */
-  #words(chunk: Uint8Array, from: number): number {
-    const length = chunk.length;
-    const offset = chunk.byteOffset;
-    // An Int32Array view needs a 4-byte-aligned start; bytes before it take the byte path.
-    const aligned = Math.min(length, from + ((4 - ((offset + from) & 3)) & 3));
-    const head = this.#bytes(chunk, from, aligned);
-    if (head !== -1) return head;
-    const words = (length - aligned) >>> 2;
-    // A short chunk may end before the aligned offset; an empty view must still be aligned.
-    if (words === 0) return this.#bytes(chunk, aligned, length);
-    const view = new Int32Array(chunk.buffer, offset + aligned, words);
-    const ends = this.#ends;
-    const maxRows = this.#maxRows;
-    const endAtOrAfter = this.#endAtOrAfter;
+  /** Walks from quote to quote and row end to row end; returns where a limit stopped it, or -1. */
+  #find(bytes: Buffer, from: number): number {
+    const end = bytes.length;
     let inQuotes = this.#inQuotes;
-    let rows = this.#rows;
-    for (let w = 0; w < words; w++) {
-      const word = view[w]!;
-      const q = word ^ quotes;
-      const l = word ^ lfs;
-      // Zero unless some byte of `q` or `l` is zero, i.e. the word holds a quote or an LF.
-      if (((((q - ones) & ~q) | ((l - ones) & ~l)) & highBits) === 0) continue;
-      const at = aligned + (w << 2);
-      for (let i = at; i < at + 4; i++) {
-        const byte = chunk[i];
+    let rows = 0;
+    let pos = from;
+    // The next quote and LF from where indexOf last looked, -1 when the chunk has none: still
+    // the next one from any later offset up to it, as the scan only moves forward.
+    let quoteAt = -2;
+    let lfAt = -2;
+    while (pos < end) {
+      // Byte by byte while quotes come within `shortRun` bytes of each other.
+      let stop = Math.min(end, pos + (inQuotes ? shortRun : rowStartRun));
+      let at = pos;
+      for (; at < stop; at++) {
+        const byte = bytes[at];
         if (byte === quote) {
           inQuotes = !inQuotes;
+          stop = Math.min(end, at + 1 + shortRun);
         } else if (byte === lf && !inQuotes) {
-          rows++;
-          ends?.push(i + 1);
-          if (rows >= maxRows || i + 1 >= endAtOrAfter) {
-            this.#inQuotes = false;
-            this.#rows = rows;
-            return i + 1;
-          }
+          break;
         }
       }
+      if (at < stop) {
+        pos = at + 1;
+        rows++;
+        this.#ends?.push(pos);
+        if (rows >= this.#maxRows || pos >= this.#endAtOrAfter) {
+          this.#inQuotes = false;
+          this.#rows = rows;
+          return pos;
+        }
+        continue;
+      }
+      if (stop === end) break;
+      // A long stretch: jump to the next quote or LF, where the byte loop takes over.
+      if (quoteAt !== -1 && quoteAt < stop) quoteAt = bytes.indexOf(quote, stop);
+      if (!inQuotes && lfAt !== -1 && lfAt < stop) lfAt = bytes.indexOf(lf, stop);
+      pos = inQuotes || lfAt === -1 ? quoteAt : quoteAt === -1 ? lfAt : Math.min(quoteAt, lfAt);
+      if (pos === -1) break;
     }
     this.#inQuotes = inQuotes;
     this.#rows = rows;
-    return this.#bytes(chunk, aligned + (words << 2), length);
-  }
-
-  /** The byte loop for the few unaligned bytes at either end; returns where a limit stopped it, or -1. */
-  #bytes(chunk: Uint8Array, from: number, to: number): number {
-    let inQuotes = this.#inQuotes;
-    for (let i = from; i < to; i++) {
-      const byte = chunk[i];
-      if (byte === quote) {
-        inQuotes = !inQuotes;
-      } else if (byte === lf && !inQuotes) {
-        this.#rows++;
-        this.#ends?.push(i + 1);
-        if (this.#rows >= this.#maxRows || i + 1 >= this.#endAtOrAfter) {
-          this.#inQuotes = false;
-          return i + 1;
-        }
-      }
-    }
-    this.#inQuotes = inQuotes;
     return -1;
   }
 }
