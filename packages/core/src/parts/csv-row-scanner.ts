@@ -40,7 +40,7 @@ const rowStartRun = 4;
  * Speed: it walks bytes only near quotes and jumps from there to the next quote or LF with
  * `Buffer#indexOf`. Against the word-at-a-time loop it replaced, measured in one process over
  * 64 KiB chunks: the bench's 10-column rows (~120 bytes, quotes in half of them) ~1.3x, rows of
- * numbers ~1.3x, rows with a 2 KB text field ~6x, JSON fields dense with doubled quotes ~0.9x.
+ * numbers ~1.4x, rows with a 2 KB text field ~7x, JSON fields dense with doubled quotes 0.9-1x.
  */
 export class CsvRowScanner {
   #inQuotes = false;
@@ -111,8 +111,9 @@ export class CsvRowScanner {
     let inQuotes = this.#inQuotes;
     let rows = 0;
     let pos = from;
-    // The next quote and LF from where indexOf last looked, -1 when the chunk has none: still
-    // the next one from any later offset up to it, as the scan only moves forward.
+    // The next quote and LF from where indexOf last looked (-1: the chunk has none; -2: not
+    // looked yet): still the next one from any later offset up to it, as the scan only moves
+    // forward.
     let quoteAt = -2;
     let lfAt = -2;
     while (pos < end) {

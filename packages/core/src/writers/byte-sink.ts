@@ -17,14 +17,6 @@ export interface ByteSink {
 export const maxBytesPerUnit = 3;
 
 /**
- * Text of at least this many UTF-16 units is scanned by native calls (`includes`,
- * `JSON.stringify`) and copied by `Buffer#write` rather than by the loops here: those take
- * ~3 ns a unit, a native call ~0.1 µs whatever the length, so the loops win on the short text
- * of most columns and lose by far on long text (descriptions, log lines, LLM traces).
- */
-export const nativeTextLength = 64;
-
-/**
  * Writes `text` from its unit `from` as UTF-8 at `pos` and returns the end; with
  * `doubleQuotes`, each `"` is written twice (CSV quoting). A lone surrogate becomes U+FFFD,
  * as `Buffer#write` does. Room for `maxBytesPerUnit` bytes per unit must be reserved.
