@@ -42,7 +42,9 @@ export interface MemoryRowSourceOptions {
 /**
  * A RowSource over rows held in memory (or produced by a function), yielding `Row` arrays in
  * batches for the requested `query.columns`. Rows come out in the order given, so the order is
- * stable as long as the input is. Honours `query.maxRows` and the abort signal between rows.
+ * stable as long as the input is. Honours `query.maxRows`, and the abort signal between batches
+ * of a synchronous collection (nothing else runs between two of its rows) and between rows of
+ * an async one.
  */
 export class MemoryRowSource implements RowSource {
   readonly name = 'memory';
@@ -94,8 +96,10 @@ export class MemoryRowSource implements RowSource {
     try {
       // `for await` over a sync iterable costs a promise per row (more than encoding it), so
       // sync rows are batched synchronously and only each batch is awaited.
-      const batcher = new Batcher(query, positions, this.#batchSize, signal);
-      yield* Symbol.iterator in rows ? syncBatches(rows, batcher) : asyncBatches(rows, batcher);
+      const batcher = new Batcher(query, positions, this.#batchSize);
+      yield* Symbol.iterator in rows
+        ? syncBatches(rows, batcher, signal)
+        : asyncBatches(rows, batcher, signal);
       throwIfAborted(signal);
     } finally {
       this.#openReads--;
@@ -137,11 +141,24 @@ export function memoryRowSource(options: MemoryRowSourceOptions): MemoryRowSourc
   return new MemoryRowSource(options);
 }
 
-function* syncBatches(rows: Iterable<MemoryRowInput>, batcher: Batcher): Generator<Row[]> {
+/**
+ * Checks the signal once per batch: no abort can land between two rows of a synchronous loop,
+ * only while the consumer has a batch, and `signal.aborted` per row cost ~40 ns, a third of
+ * this source's time a row.
+ */
+function* syncBatches(
+  rows: Iterable<MemoryRowInput>,
+  batcher: Batcher,
+  signal: AbortSignal,
+): Generator<Row[]> {
+  throwIfAborted(signal);
   for (const input of rows) {
     if (batcher.full) break;
     const batch = batcher.add(input);
-    if (batch) yield batch;
+    if (batch) {
+      yield batch;
+      throwIfAborted(signal);
+    }
   }
   const rest = batcher.rest();
   if (rest) yield rest;
@@ -150,8 +167,10 @@ function* syncBatches(rows: Iterable<MemoryRowInput>, batcher: Batcher): Generat
 async function* asyncBatches(
   rows: AsyncIterable<MemoryRowInput>,
   batcher: Batcher,
+  signal: AbortSignal,
 ): AsyncGenerator<Row[]> {
   for await (const input of rows) {
+    throwIfAborted(signal);
     if (batcher.full) break;
     const batch = batcher.add(input);
     if (batch) yield batch;
@@ -160,10 +179,7 @@ async function* asyncBatches(
   if (rest) yield rest;
 }
 
-/**
- * Picks each input row's columns into batches of `batchSize`, up to `query.maxRows` rows,
- * checking the abort signal before every row.
- */
+/** Picks each input row's columns into batches of `batchSize`, up to `query.maxRows` rows. */
 class Batcher {
   #batch: Row[] = [];
   #count = 0;
@@ -171,19 +187,12 @@ class Batcher {
   readonly #positions: readonly number[] | undefined;
   readonly #batchSize: number;
   readonly #maxRows: number;
-  readonly #signal: AbortSignal;
 
-  constructor(
-    query: SourceQuery,
-    positions: readonly number[] | undefined,
-    batchSize: number,
-    signal: AbortSignal,
-  ) {
+  constructor(query: SourceQuery, positions: readonly number[] | undefined, batchSize: number) {
     this.#columns = query.columns;
     this.#positions = positions;
     this.#batchSize = batchSize;
     this.#maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
-    this.#signal = signal;
   }
 
   /** True once `maxRows` rows were taken. */
@@ -193,7 +202,6 @@ class Batcher {
 
   /** Takes one row; returns a batch when it is complete. */
   add(input: MemoryRowInput): Row[] | undefined {
-    throwIfAborted(this.#signal);
     this.#count++;
     this.#batch.push(pick(input, this.#columns, this.#positions));
     if (this.#batch.length < this.#batchSize) return undefined;

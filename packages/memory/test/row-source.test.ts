@@ -109,6 +109,42 @@ describe('MemoryRowSource specifics', () => {
     expect(await read(source, query(['n']))).toEqual([]);
   });
 
+  it('once aborted reads no further row: sync rows from the next batch, async from the next row', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const sync = memoryRowSource({
+      rows: function* () {
+        for (let i = 0; i < 10; i++) {
+          seen.push(i);
+          yield [i];
+        }
+      },
+      batchSize: 4,
+    });
+    const { batches: syncBatches } = await sync.open(query(['n']), { signal: controller.signal });
+    const batches = syncBatches[Symbol.asyncIterator]();
+    expect((await batches.next()).value).toEqual([[0], [1], [2], [3]]);
+    controller.abort();
+    await expectExportkitError(batches.next(), 'CANCELLED');
+    expect(seen).toEqual([0, 1, 2, 3]);
+
+    const later = new AbortController();
+    const pulled: number[] = [];
+    const async = memoryRowSource({
+      rows: async function* () {
+        for (let i = 0; i < 10; i++) {
+          pulled.push(i);
+          if (i === 2) later.abort();
+          yield [i];
+        }
+      },
+      batchSize: 100,
+    });
+    const { batches: asyncBatches } = await async.open(query(['n']), { signal: later.signal });
+    await expectExportkitError(asyncBatches[Symbol.asyncIterator]().next(), 'CANCELLED');
+    expect(pulled).toEqual([0, 1, 2]);
+  });
+
   it('rejects a bad batchSize', () => {
     expect(() => new MemoryRowSource({ rows: [], batchSize: 0 })).toThrow(/batchSize/);
   });
