@@ -31,6 +31,43 @@ describe('writeJsonString', () => {
     );
   });
 
+  it('writes long text alike, whatever it holds and wherever (the native path from 128 units)', () => {
+    const plain = fc.constantFrom('a', ' ', 'é', '日', '😀', '\u007f', '\u2028');
+    const rare = fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      '\u0000',
+      '\u0001',
+      '\u001f',
+      '\uD800',
+    );
+    const long = fc.tuple(
+      fc.string({ unit: plain, minLength: 100, maxLength: 400 }),
+      fc.option(rare, { nil: '' }),
+      fc.nat(),
+    );
+    fc.assert(
+      fc.property(long, ([body, odd, at]) => {
+        const i = at % (body.length + 1);
+        const text = body.slice(0, i) + odd + body.slice(i);
+        expect(written(text)).toEqual(Buffer.from(JSON.stringify(text)));
+      }),
+      { numRuns: 1000 },
+    );
+    for (const length of [127, 128, 129]) {
+      for (const odd of ['', '\u0001', '\u001f', '\n', '"', '\uDC00']) {
+        // At every offset of the last eight, so the byte scan's word and tail paths both see it.
+        for (let from = length - 8; from < length; from++) {
+          const text = `${'x'.repeat(from)}${odd}${'y'.repeat(length - from)}`;
+          expect(written(text).toString()).toBe(JSON.stringify(text));
+        }
+      }
+    }
+  });
+
   it('escapes lone surrogates as JSON.stringify does, and keeps pairs as 4-byte UTF-8', () => {
     expect(written('a\uD800b\uDFFF😀').toString()).toBe('"a\\ud800b\\udfff😀"');
     expect(written('\u0001"\\').toString()).toBe('"\\u0001\\"\\\\"');
