@@ -102,9 +102,6 @@ export function longTextRow(i: number): unknown[] {
     prompt: prose(k, 250 + (k % 100)),
     completion: prose(k * 3, 1_800 + ((k * 7) % 400)),
   }));
-  const { prompt, completion } = longTextPool[i % longTextPoolSize] as {
-    prompt: string;
-    completion: string;
-  };
+  const { prompt, completion } = longTextPool[i % longTextPoolSize]!;
   return [i, prompt, completion];
 }

@@ -144,13 +144,19 @@ export class CsvRowScanner {
       // A long stretch: jump to the next quote or LF, where the byte loop takes over.
       if (quoteAt !== -1 && quoteAt < stop) quoteAt = bytes.indexOf(quote, stop);
       if (!inQuotes && lfAt !== -1 && lfAt < stop) lfAt = bytes.indexOf(lf, stop);
-      pos = inQuotes || lfAt === -1 ? quoteAt : quoteAt === -1 ? lfAt : Math.min(quoteAt, lfAt);
+      pos = inQuotes ? quoteAt : nearest(quoteAt, lfAt);
       if (pos === -1) break;
     }
     this.#inQuotes = inQuotes;
     this.#rows = rows;
     return -1;
   }
+}
+
+/** The smaller of two offsets found by indexOf, where -1 means none. */
+function nearest(a: number, b: number): number {
+  if (a === -1) return b;
+  return b === -1 ? a : Math.min(a, b);
 }
 
 /** A new {@link CsvRowScanner} for one byte stream. */

@@ -62,7 +62,8 @@ const nativeTextLength = 128;
 
 /**
  * {@link writeJsonString} for long text with nothing to escape: well-formed (no lone
- * surrogate), without `"`, `\\` or the usual control characters, found natively; the rarer
+ * surrogate), without `"`, `\\` or the usual control characters, found natively (the byte scan
+ * would find LF, CR and tab too, but only after a write the loop then redoes); the rarer
  * control characters are looked for in the bytes written. Returns -1, for the loop, otherwise.
  */
 function writeLongPlainJsonString(buf: Buffer, pos: number, text: string): number {
@@ -81,7 +82,11 @@ function writeLongPlainJsonString(buf: Buffer, pos: number, text: string): numbe
   return end + 1;
 }
 
-/** Whether `buf[from..to)` holds a byte below 0x20, four bytes at a time where aligned. */
+/**
+ * Whether `buf[from..to)` holds a byte below 0x20, four bytes at a time where aligned. The range
+ * must be at least 3 bytes long (it is 128 or more here): the head loop then ends aligned, as
+ * an Int32Array view needs, even when it is empty.
+ */
 function hasControlByte(buf: Buffer, from: number, to: number): boolean {
   let at = from;
   for (; at < to && ((buf.byteOffset + at) & 3) !== 0; at++) if (buf[at]! < 0x20) return true;
