@@ -1,4 +1,5 @@
 import { writeUtf8 } from './byte-sink.js';
+import { writeDigits } from './decimal-digits.js';
 import { writeShortestDouble } from './shortest-double.js';
 
 /** The short-decimal path writes numbers with at most six decimal places. */
@@ -44,20 +45,6 @@ export function writeInteger(buf: Uint8Array, pos: number, n: number): number {
   // Split so that each half fits 32 bits: integer division is far cheaper than on doubles.
   const high = Math.floor(rest / 1e9);
   return writeDigits(buf, writeDigits(buf, pos, high, 1), rest - high * 1e9, 9);
-}
-
-/** The digits of `n` (below 1e9), zero-padded to `width`. */
-function writeDigits(buf: Uint8Array, pos: number, n: number, width: number): number {
-  let digits = 1;
-  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
-  const end = pos + Math.max(digits, width);
-  let rest = n | 0;
-  for (let i = end - 1; i >= pos; i--) {
-    const next = (rest / 10) | 0;
-    buf[i] = 0x30 + rest - next * 10;
-    rest = next;
-  }
-  return end;
 }
 
 /** `micros / 10^6` of a number that is no integer, in plain notation, trailing zeros dropped. */

@@ -1,3 +1,5 @@
+import { writeDigits } from './decimal-digits.js';
+
 /*
  * `String(x)` of a double as bytes, for the doubles exports meet most: from 1e-6 up to 1e15
  * in magnitude, written in plain notation with 15, 16 or 17 significant digits (a ratio, an
@@ -185,29 +187,30 @@ function writePlain(
   // v is no integer, so the point falls within the significant digits or before them.
   if (point >= count || point < -5) return -1;
   if (negative) buf[pos++] = 0x2d;
-  let start = pos;
   if (point <= 0) {
     buf[pos++] = 0x30;
     buf[pos++] = 0x2e;
     for (let i = point; i < 0; i++) buf[pos++] = 0x30;
-    start = pos;
-  } else {
-    buf[start + point] = 0x2e;
+    return writeSignificand(buf, pos, highInt, lowInt, count);
   }
-  const end = start + count + (point > 0 ? 1 : 0);
-  // Digit i (of `count`) goes at start + i, one further right past the point.
-  for (let i = count - 1; i >= 0; i--) {
-    let digit: number;
-    if (i >= 9) {
-      const next = (lowInt / 10) | 0;
-      digit = lowInt - next * 10;
-      lowInt = next;
-    } else {
-      const next = (highInt / 10) | 0;
-      digit = highInt - next * 10;
-      highInt = next;
-    }
-    buf[start + i + (point > 0 && i >= point ? 1 : 0)] = 0x30 + digit;
-  }
+  // The digits go one byte to the right; then those before the point move back over it.
+  const end = writeSignificand(buf, pos + 1, highInt, lowInt, count);
+  for (let i = 0; i < point; i++) buf[pos + i] = buf[pos + i + 1]!;
+  buf[pos + point] = 0x2e;
   return end;
+}
+
+/**
+ * The `count` significant digits: `high`'s (nine, or all of them when trimmed to `count`),
+ * then `low`'s, zero-padded to the rest.
+ */
+function writeSignificand(
+  buf: Uint8Array,
+  pos: number,
+  high: number,
+  low: number,
+  count: number,
+): number {
+  if (count <= 9) return writeDigits(buf, pos, high, count);
+  return writeDigits(buf, writeDigits(buf, pos, high, 9), low, count - 9);
 }

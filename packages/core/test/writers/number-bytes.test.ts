@@ -29,6 +29,31 @@ describe('writeNumber', () => {
     );
   });
 
+  it('writes String(n) for safe integers of every length, either sign', () => {
+    const integer = fc
+      .tuple(
+        fc.integer({ min: 1, max: 16 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+      )
+      .map(([digits, fraction, negative]) => {
+        const n = Math.min(Math.floor(10 ** (digits - 1) * (1 + 9 * fraction)), 2 ** 53 - 1);
+        return negative ? -n : n;
+      });
+    fc.assert(
+      fc.property(integer, (n) => {
+        expect(written(n)).toBe(String(n));
+      }),
+      { numRuns: 5000 },
+    );
+    for (let digits = 1; digits <= 16; digits++) {
+      for (const n of [10 ** (digits - 1), 10 ** digits - 1, 10 ** (digits - 1) + 7]) {
+        expect(written(n)).toBe(String(n));
+        expect(written(-n)).toBe(String(-n));
+      }
+    }
+  });
+
   it('matches String(n) at the edges of its paths', () => {
     const edges = [
       0.1,
