@@ -2,8 +2,9 @@
 // chunks of bytes written to a sink that discards them (honouring backpressure), beside
 // csv-stringify's stream API with cast options for the same serialization contract, into the
 // same kind of sink. Both outputs are hashed first and must be byte-identical. One warm-up,
-// then the best of three runs each. The same for 100,000 rows of long text (LLM traces), then
-// the row scanner of the COPY fast path, over our bytes of the 10-column rows.
+// then the best of three runs each. The same for 100,000 rows of long text (LLM traces), as CSV
+// and as NDJSON (beside the hand-built way: an object per row, a `JSON.stringify` line each),
+// then the row scanner of the COPY fast path, over our bytes of the 10-column rows.
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
@@ -43,21 +44,23 @@ const longText: Dataset = {
  * Our encoder as the worker drives it: rows written as UTF-8 straight into a buffer, handed on
  * in ~64 KB chunks (a fresh buffer each, as the sink may still hold the last one).
  */
-async function ours({ columns, rows }: Dataset, sink: Writable): Promise<void> {
-  const encoder = createRowEncoder('csv', columns, { csv });
-  const out = new ChunkBuffer();
-  let at = out.buffer.write(encoder.partStart);
-  for (let i = 0; i < rows.length; i++) {
-    at = encoder.encode(rows[i]!, i === 0, out, at);
-    if (at >= chunkBytes) {
-      const more = sink.write(out.take(at));
-      at = 0;
-      if (!more) await once(sink, 'drain');
+const ours =
+  (format: 'csv' | 'ndjson'): Writer =>
+  async ({ columns, rows }, sink) => {
+    const encoder = createRowEncoder(format, columns, { csv });
+    const out = new ChunkBuffer();
+    let at = out.buffer.write(encoder.partStart);
+    for (let i = 0; i < rows.length; i++) {
+      at = encoder.encode(rows[i]!, i === 0, out, at);
+      if (at >= chunkBytes) {
+        const more = sink.write(out.take(at));
+        at = 0;
+        if (!more) await once(sink, 'drain');
+      }
     }
-  }
-  sink.end(Buffer.concat([out.take(at), Buffer.from(encoder.partEnd)]));
-  await finished(sink);
-}
+    sink.end(Buffer.concat([out.take(at), Buffer.from(encoder.partEnd)]));
+    await finished(sink);
+  };
 
 class ChunkBuffer implements ByteSink {
   buffer = Buffer.allocUnsafe(2 * chunkBytes);
@@ -78,7 +81,7 @@ class ChunkBuffer implements ByteSink {
 }
 
 /** csv-stringify's stream API, cast to the same contract (ISO dates, true/false, exact bigint). */
-async function baseline({ columns, rows }: Dataset, sink: Writable): Promise<void> {
+async function csvStringify({ columns, rows }: Dataset, sink: Writable): Promise<void> {
   await pipeline(
     Readable.from(rows),
     stringify({
@@ -95,6 +98,17 @@ async function baseline({ columns, rows }: Dataset, sink: Writable): Promise<voi
     }),
     sink,
   );
+}
+
+/** NDJSON the hand-built way: an object per row, one `JSON.stringify` line each. */
+async function jsonLines({ columns, rows }: Dataset, sink: Writable): Promise<void> {
+  const names = columns.map((c) => c.name);
+  function* lines(): Generator<string> {
+    for (const row of rows) {
+      yield `${JSON.stringify(Object.fromEntries(names.map((name, i) => [name, row[i]])))}\n`;
+    }
+  }
+  await pipeline(Readable.from(lines()), sink);
 }
 
 /** Discards what it is given; its highWaterMark still applies, so writers see backpressure. */
@@ -139,17 +153,23 @@ async function bestRowsPerSecond(run: Writer, set: Dataset): Promise<number> {
   return Math.round(best);
 }
 
-/** Checks that both write the same bytes, then emits their best rates. */
-async function compare(name: string, set: Dataset, target?: string): Promise<void> {
+/** Checks that ours and the baseline write the same bytes, then emits their best rates. */
+async function compare(
+  name: string,
+  set: Dataset,
+  format: 'csv' | 'ndjson',
+  baseline: Writer,
+  target?: string,
+): Promise<void> {
   const [ourHash, baselineHash] = [
-    await digest(ours, set, set === mixed),
+    await digest(ours(format), set, set === mixed),
     await digest(baseline, set),
   ];
   if (ourHash !== baselineHash) {
-    throw new Error(`${name}: outputs differ: ours ${ourHash}, csv-stringify ${baselineHash}`);
+    throw new Error(`${name}: outputs differ: ours ${ourHash}, baseline ${baselineHash}`);
   }
   const baselineRate = await bestRowsPerSecond(baseline, set);
-  const ourRate = await bestRowsPerSecond(ours, set);
+  const ourRate = await bestRowsPerSecond(ours(format), set);
   emit({
     name,
     ours: ourRate,
@@ -161,10 +181,14 @@ async function compare(name: string, set: Dataset, target?: string): Promise<voi
   });
 }
 
-await compare('csv-writer 1M rows x 10 cols', mixed, '>= 1.8');
+const longTextRows = `${longText.rows.length.toLocaleString('en-US')} rows of long text (3 cols, ~2.3 KB a row)`;
+await compare('csv-writer 1M rows x 10 cols', mixed, 'csv', csvStringify, '>= 1.8');
+await compare(`csv-writer ${longTextRows}`, longText, 'csv', csvStringify);
 await compare(
-  `csv-writer ${longText.rows.length.toLocaleString('en-US')} rows of long text (3 cols, ~2.3 KB a row)`,
+  `ndjson-writer ${longTextRows} vs JSON.stringify lines`,
   longText,
+  'ndjson',
+  jsonLines,
 );
 
 // The COPY fast path's quote-aware row scanner over the same CSV bytes (quoted commas, quotes

@@ -68,6 +68,50 @@ describe('writeJsonString', () => {
     }
   });
 
+  it('writes long text with many escapes alike, sparse or dense, next to each other or apart', () => {
+    const plain = fc.constantFrom('a', ' ', 'é', '日', '😀', '.');
+    const needsEscape = fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      '\b',
+      '\f',
+      '\u0000',
+      '\u001f',
+    );
+    // From one escape in ~40 units (escaped in place) to one in 2 (left to the loop).
+    const long = fc.integer({ min: 2, max: 40 }).chain((every) =>
+      fc.string({
+        unit: fc.oneof(
+          { arbitrary: plain, weight: every - 1 },
+          { arbitrary: needsEscape, weight: 1 },
+        ),
+        minLength: 128,
+        maxLength: 600,
+      }),
+    );
+    fc.assert(
+      fc.property(long, (text) => {
+        expect(written(text)).toEqual(Buffer.from(JSON.stringify(text)));
+      }),
+      { numRuns: 1000 },
+    );
+    const cases = [
+      // Escapes first, last, and side by side.
+      `"\\${'x'.repeat(200)}\n\t`,
+      `${'y'.repeat(150)}""""\\\\\n\n${'z'.repeat(20)}`,
+      // Sparse in its first 64 units, dense after: found dense once scanned.
+      `${'p'.repeat(64)}${'"'.repeat(100)}`,
+      // Over 256 escapes, sparse enough to escape in place: the offsets' store grows.
+      `${'word '.repeat(8)}\n`.repeat(400),
+      // Control characters alone, without quotes or line breaks (the control-only scan).
+      `${'q'.repeat(130)}\u0001${'r'.repeat(50)}\u001f`,
+    ];
+    for (const text of cases) expect(written(text).toString()).toBe(JSON.stringify(text));
+  });
+
   it('escapes lone surrogates as JSON.stringify does, and keeps pairs as 4-byte UTF-8', () => {
     expect(written('a\uD800b\uDFFF😀').toString()).toBe('"a\\ud800b\\udfff😀"');
     expect(written('\u0001"\\').toString()).toBe('"\\u0001\\"\\\\"');
