@@ -68,6 +68,8 @@ const denseEscapes = 16;
 
 /** Offsets of the bytes to escape in the text being written; grown as needed. */
 let escapeOffsets = new Int32Array(256);
+/** Past this many offsets (256 KiB), the store is dropped after use rather than kept. */
+const maxKeptOffsets = 65_536;
 
 /**
  * {@link writeJsonString} for long text: written by `Buffer#write`, its bytes scanned for
@@ -90,10 +92,11 @@ function writeLongJsonString(buf: Buffer, pos: number, text: string): number {
   const start = pos + 1;
   let end = start + buf.write(text, start);
   const count = findEscapes(buf, start, end, quotesOrBreaks);
-  if (count > 0) {
-    if (count * denseEscapes > end - start) return -1;
-    end = escapeInPlace(buf, end, count);
-  }
+  const dense = count * denseEscapes > end - start;
+  if (count > 0 && !dense) end = escapeInPlace(buf, end, count);
+  // The offsets of one huge text are not kept for the rest of the process.
+  if (escapeOffsets.length > maxKeptOffsets) escapeOffsets = new Int32Array(256);
+  if (dense) return -1;
   buf[pos] = 0x22;
   buf[end] = 0x22;
   return end + 1;

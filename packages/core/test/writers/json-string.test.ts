@@ -112,6 +112,14 @@ describe('writeJsonString', () => {
     for (const text of cases) expect(written(text).toString()).toBe(JSON.stringify(text));
   });
 
+  it('writes a huge text with escapes alike, and the next texts after it', () => {
+    // ~70,000 escapes, one in 20 bytes: escaped in place, past the offsets kept between calls.
+    const huge = `${'a line of prose, '.repeat(3)}"quoted"\n`.repeat(23_400);
+    expect(written(huge).toString()).toBe(JSON.stringify(huge));
+    const next = `${'x'.repeat(200)}"\n${'y'.repeat(200)}`;
+    expect(written(next).toString()).toBe(JSON.stringify(next));
+  });
+
   it('escapes lone surrogates as JSON.stringify does, and keeps pairs as 4-byte UTF-8', () => {
     expect(written('a\uD800b\uDFFF😀').toString()).toBe('"a\\ud800b\\udfff😀"');
     expect(written('\u0001"\\').toString()).toBe('"\\u0001\\"\\\\"');
