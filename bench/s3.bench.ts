@@ -8,9 +8,10 @@
 // split the worker's cost between encoding rows and the rest of its pipeline (splitting,
 // hashing, uploading). The figures are the medians, in bytes/s, and the peak RSS is the highest
 // of the row path's runs. Each run's objects are deleted before the next. The notes list every
-// round, split CPU time (worker, upload alone, s3rver) and wall time (before the first part,
-// sending parts, CompleteMultipartUpload), and give the peak heap and ArrayBuffer memory, so a
-// miss can be traced to encoding, uploading or the server.
+// round, split CPU time (worker, upload alone, s3rver, with the mean size of s3rver's reads)
+// and wall time (before the first part, sending parts, CompleteMultipartUpload), and give the
+// peak heap and ArrayBuffer memory, so a miss can be traced to encoding, uploading or the
+// server.
 import { fork } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -46,6 +47,23 @@ const uploader = fork(fileURLToPath(new URL('./lib/upload-alone.js', import.meta
   execArgv: ['--expose-gc'],
 });
 
+/**
+ * What s3rver spent while `run` ran: CPU seconds, and the mean size of its reads in KiB. The
+ * same bytes cost it 0.7–0.9 s in some stretches and 1.1–1.5 s in others, reading ~29 KiB at a
+ * time in the first and 8–16 KiB in the second, whoever sends them.
+ */
+async function serverDuring<T>(run: () => Promise<T>): Promise<ServerUsage & { result: T }> {
+  const cpu = s3rver.cpuSeconds();
+  const reads = s3rver.reads();
+  const result = await run();
+  const after = s3rver.reads();
+  return {
+    result,
+    serverSeconds: s3rver.cpuSeconds() - cpu,
+    serverReadKiB: (after.bytes - reads.bytes) / (after.calls - reads.calls) / 1024,
+  };
+}
+
 /** One round of the upload alone, in the child process. */
 function uploadAlone(files: string[]): Promise<UploadResult> {
   const round: UploadRound = {
@@ -78,13 +96,13 @@ try {
     for (const _ of heldRows(rows));
   });
 
-  /** One measured worker run, with s3rver's CPU meanwhile. */
+  /** One measured worker run, with what s3rver spent meanwhile. */
   const measure = async (runExport: () => Promise<MeasuredExport>) => {
-    const serverStart = s3rver.cpuSeconds();
-    const { manifest, ...run } = await runExport();
+    const { result, ...server } = await serverDuring(runExport);
+    const { manifest, ...run } = result;
     const measured: Run = {
       ...run,
-      serverSeconds: s3rver.cpuSeconds() - serverStart,
+      ...server,
       phases: tracker.phases(run.startedAt, run.seconds),
     };
     return { manifest, run: measured };
@@ -97,9 +115,8 @@ try {
     const written: string[] = [];
     for await (const object of store.list('')) written.push(object.key);
     await store.delete(written);
-    const serverStart = s3rver.cpuSeconds();
-    const alone = await uploadAlone(files);
-    return { ...alone, serverSeconds: s3rver.cpuSeconds() - serverStart };
+    const { result, ...server } = await serverDuring(() => uploadAlone(files));
+    return { ...result, ...server };
   };
 
   const worker: Run[] = [];
@@ -160,7 +177,7 @@ try {
       },
       // The ceiling is the ratio the worker would reach if it took only its own CPU time
       // (upload fully overlapped, no waiting, no other process on its core).
-      rounds: `worker ${listed(runs.map((r) => r.seconds))} s (median ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; CPU ${listed(runs.map((r) => r.cpuSeconds))} s + s3rver ${listed(runs.map((r) => r.serverSeconds))} s; event loop idle ${listed(runs.map((r) => r.idleSeconds))} s), upload alone ${listed(alone.map((r) => r.seconds))} s (CPU ${listed(alone.map((r) => r.cpuSeconds))} s + s3rver ${listed(alone.map((r) => r.serverSeconds))} s); ratio per round ${listed(
+      rounds: `worker ${listed(runs.map((r) => r.seconds))} s (median ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; CPU ${listed(runs.map((r) => r.cpuSeconds))} s + s3rver ${listed(runs.map((r) => r.serverSeconds))} s reading ${listed(runs.map((r) => r.serverReadKiB))} KiB a call; event loop idle ${listed(runs.map((r) => r.idleSeconds))} s), upload alone ${listed(alone.map((r) => r.seconds))} s (CPU ${listed(alone.map((r) => r.cpuSeconds))} s + s3rver ${listed(alone.map((r) => r.serverSeconds))} s reading ${listed(alone.map((r) => r.serverReadKiB))} KiB a call); ratio per round ${listed(
         runs.map((r, i) => (alone[i] as Run).seconds / r.seconds),
         2,
       )}; ratio ceiling ${(aloneSeconds / median(runs.map((r) => r.cpuSeconds))).toFixed(2)}; median s before the first part / sending parts / CompleteMultipartUpload: worker ${phases(runs)}, upload alone ${phases(alone)}`,
@@ -190,9 +207,14 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** One measured run: its time, peak RSS, usage, phases, and the CPU s3rver spent meanwhile. */
-interface Run extends Usage {
-  seconds: number;
+/** What s3rver spent during a run (see `serverDuring`). */
+interface ServerUsage {
   serverSeconds: number;
+  serverReadKiB: number;
+}
+
+/** One measured run: its time, peak RSS, usage, phases, and what s3rver spent meanwhile. */
+interface Run extends Usage, ServerUsage {
+  seconds: number;
   phases: S3Phases;
 }

@@ -8,6 +8,9 @@ describe('startS3rver', () => {
     expect(listing.status).toBe(200);
     expect(await listing.text()).toContain('<Name>made-at-start</Name>');
     expect(server.cpuSeconds()).toBeGreaterThanOrEqual(0);
+    const reads = server.reads();
+    expect(reads.calls).toBeGreaterThan(0);
+    expect(reads.bytes).toBeGreaterThan(reads.calls);
     await server.stop();
     await expect(fetch(server.endpoint)).rejects.toThrow();
   });
