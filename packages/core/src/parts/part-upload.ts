@@ -3,6 +3,7 @@ import { PassThrough, pipeline, Transform, type Writable } from 'node:stream';
 import { asStorageError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { createGzipStream } from '../writers/gzip-stream.js';
+import { ChunkQueue } from './chunk-queue.js';
 
 /**
  * Bytes move on in chunks of about this size (smaller slices are gathered first): per-row
@@ -38,10 +39,14 @@ export interface PartUploadOptions {
   signal: AbortSignal;
 }
 
+/** Bytes queued for the store before a write asks the worker to wait. */
+const bodyHighWaterMark = 1024 * 1024;
+
 /**
  * Streams one part into the object store while it is being written: bytes are batched into large
- * chunks, optionally gzipped, hashed and counted on its way to `store.put`. Memory stays flat:
- * callers await {@link drain} whenever a write reports backpressure.
+ * chunks, optionally gzipped, hashed and counted on their way to `store.put`. Memory stays flat:
+ * callers await {@link drain} whenever a write reports backpressure. Uncompressed bytes reach
+ * the store through a {@link ChunkQueue}; gzipped ones through zlib's stream.
  */
 export class PartUpload {
   readonly key: string;
@@ -49,36 +54,42 @@ export class PartUpload {
   #piecesBytes = 0;
   #bytes = 0;
   readonly #hash = createHash('sha256');
-  readonly #input: Writable;
+  readonly #storeName: string;
+  /** Where uncompressed bytes go, or `undefined` when they go to {@link #gzip}. */
+  readonly #queue: ChunkQueue | undefined;
+  readonly #gzip: Writable | undefined;
   readonly #upload: Promise<unknown>;
-  readonly #uncompressed: boolean;
   #failure: unknown;
 
   constructor(options: PartUploadOptions) {
     this.key = options.key;
-    const counter = new Transform({
-      transform: (chunk: Buffer, _encoding, callback) => {
-        this.#hash.update(chunk);
-        this.#bytes += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const compress =
-      options.gzipLevel === undefined ? undefined : createGzipStream(options.gzipLevel);
-    this.#input = compress ?? counter;
-    this.#uncompressed = compress === undefined;
+    this.#storeName = options.store.name;
     const fail = (error: unknown) => {
       this.#failure ??= error;
     };
-    if (compress) pipeline(compress, counter, body, (error) => error && fail(error));
-    else pipeline(counter, body, (error) => error && fail(error));
+    let body: AsyncIterable<Uint8Array>;
+    if (options.gzipLevel === undefined) {
+      this.#queue = new ChunkQueue(bodyHighWaterMark);
+      body = this.#queue;
+    } else {
+      const counter = new Transform({
+        transform: (chunk: Buffer, _encoding, callback) => {
+          this.#count(chunk);
+          callback(null, chunk);
+        },
+      });
+      const gzip = createGzipStream(options.gzipLevel);
+      const compressed = new PassThrough({ highWaterMark: bodyHighWaterMark });
+      pipeline(gzip, counter, compressed, (error) => error && fail(error));
+      this.#gzip = gzip;
+      body = compressed;
+    }
     this.#upload = options.store
       .put(options.key, body, { contentType: options.contentType, signal: options.signal })
       .catch((cause: unknown) => {
         const error = asStorageError(options.store.name, `store part ${options.key}`, cause);
         fail(error);
-        this.#input.destroy(error);
+        this.#stop(error);
         throw error;
       });
     // Observed here so an early failure is never an unhandled rejection; finish() rethrows it.
@@ -91,7 +102,7 @@ export class PartUpload {
    * Returns true when the caller should `await drain()`.
    */
   writeBytes(bytes: Uint8Array): boolean {
-    if (this.#uncompressed && bytes.length >= directBytes) {
+    if (this.#queue && bytes.length >= directBytes) {
       if (this.#piecesBytes > 0) this.#flushPieces();
       return this.#write(bytes);
     }
@@ -103,23 +114,17 @@ export class PartUpload {
   /** Resolves once buffered data has moved on; rejects if the upload failed. */
   async drain(): Promise<void> {
     this.#throwIfFailed();
-    if (!this.#input.writableNeedDrain) return;
-    await new Promise<void>((resolve, reject) => {
-      const done = () => {
-        this.#input.off('drain', done);
-        this.#input.off('close', done);
-        this.#failure === undefined ? resolve() : reject(this.#failure);
-      };
-      this.#input.on('drain', done);
-      this.#input.on('close', done);
-    });
+    if (this.#queue) await this.#queue.drained();
+    else await this.#gzipDrained(this.#gzip as Writable);
+    this.#throwIfFailed();
   }
 
   /** Ends the part and waits until the object is stored. */
   async finish(): Promise<UploadedPart> {
     if (this.#piecesBytes > 0) this.#flushPieces();
     this.#throwIfFailed();
-    this.#input.end();
+    if (this.#queue) this.#queue.end();
+    else this.#gzip?.end();
     await this.#upload;
     this.#throwIfFailed();
     return { key: this.key, bytes: this.#bytes, sha256: this.#hash.digest('hex') };
@@ -131,7 +136,7 @@ export class PartUpload {
    */
   async abort(reason: unknown): Promise<void> {
     this.#failure ??= reason;
-    this.#input.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    this.#stop(reason instanceof Error ? reason : new Error(String(reason)));
     await this.#upload.catch(() => {});
   }
 
@@ -147,10 +152,44 @@ export class PartUpload {
 
   #write(bytes: Uint8Array): boolean {
     this.#throwIfFailed();
-    return !this.#input.write(bytes);
+    if (!this.#queue) return !(this.#gzip as Writable).write(bytes);
+    this.#count(bytes);
+    return this.#queue.push(bytes);
+  }
+
+  #count(bytes: Uint8Array): void {
+    this.#hash.update(bytes);
+    this.#bytes += bytes.length;
+  }
+
+  /** Ends the body with `error`, so the store's put fails and leaves no object. */
+  #stop(error: Error): void {
+    if (this.#queue) this.#queue.fail(error);
+    else this.#gzip?.destroy(error);
+  }
+
+  async #gzipDrained(gzip: Writable): Promise<void> {
+    if (!gzip.writableNeedDrain) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        gzip.off('drain', done);
+        gzip.off('close', done);
+        resolve();
+      };
+      gzip.on('drain', done);
+      gzip.on('close', done);
+    });
   }
 
   #throwIfFailed(): void {
+    if (this.#failure === undefined && this.#queue?.abandoned) {
+      // A store that stops reading early would otherwise store a truncated part.
+      this.#failure = asStorageError(
+        this.#storeName,
+        `store part ${this.key}`,
+        new Error(`the store stopped reading part ${this.key} before its end`),
+      );
+    }
     if (this.#failure !== undefined) throw this.#failure;
   }
 }
