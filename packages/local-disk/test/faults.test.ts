@@ -109,7 +109,7 @@ describe('LocalDiskObjectStore under filesystem faults (memfs)', () => {
       }),
     );
     await expectExportkitError(
-      () => store.put('x/y', countedBody(4, 64 * 1024).body),
+      () => store.put('x/y', countedBody(40, 64 * 1024).body),
       'ACCESS_DENIED',
     );
     expect(filesIn(volume, '/root')).toEqual([]);
@@ -179,13 +179,13 @@ describe('LocalDiskObjectStore under filesystem faults (memfs)', () => {
         return handle.write(buffer, offset, length);
       }),
     );
-    const source = countedBody(64, 16 * 1024);
+    const source = countedBody(64, 64 * 1024);
     const put = store.put('slow/part', source.body);
     await until(async () => writeCalls === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // 4 chunks of 16 KiB make one 64 KiB write; nothing more is read until it completes.
-    expect(source.pulled()).toBe(4);
+    // 16 chunks of 64 KiB make one 1 MiB write; nothing more is read until it completes.
+    expect(source.pulled()).toBe(16);
     slowDisk.open();
-    expect(await put).toEqual({ size: 64 * 16 * 1024 });
+    expect(await put).toEqual({ size: 64 * 64 * 1024 });
   });
 });
