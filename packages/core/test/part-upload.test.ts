@@ -78,6 +78,19 @@ describe('PartUpload', () => {
     ).rejects.toMatchObject({ code: 'STORAGE_ERROR', message: /stopped reading/ });
   });
 
+  it('fails with STORAGE_ERROR, instead of waiting for ever, when the put ends without reading', async () => {
+    for (const gzipLevel of [undefined, 1]) {
+      const { store } = storeThat(async () => []);
+      const part = upload(store, gzipLevel);
+      await expect(
+        (async () => {
+          await writeAll(part, slices());
+          await part.finish();
+        })(),
+      ).rejects.toMatchObject({ code: 'STORAGE_ERROR', message: /finished before part/ });
+    }
+  });
+
   it("surfaces the store's failure to the writer, and an abort to the store", async () => {
     const { store } = storeThat(async (body) => {
       let seen = 0;

@@ -58,7 +58,9 @@ export class PartUpload {
   /** Where uncompressed bytes go, or `undefined` when they go to {@link #gzip}. */
   readonly #queue: ChunkQueue | undefined;
   readonly #gzip: Writable | undefined;
-  readonly #upload: Promise<unknown>;
+  readonly #upload: Promise<void>;
+  /** Set once {@link finish} has written everything and ended the body. */
+  #ended = false;
   #failure: unknown;
 
   constructor(options: PartUploadOptions) {
@@ -86,6 +88,11 @@ export class PartUpload {
     }
     this.#upload = options.store
       .put(options.key, body, { contentType: options.contentType, signal: options.signal })
+      .then(() => {
+        // A put that settles before the part is ended cannot have stored all of it (and the
+        // worker would otherwise wait on a body nobody reads).
+        if (!this.#ended) throw new Error(`the store finished before part ${this.key} ended`);
+      })
       .catch((cause: unknown) => {
         const error = asStorageError(options.store.name, `store part ${options.key}`, cause);
         fail(error);
@@ -123,6 +130,7 @@ export class PartUpload {
   async finish(): Promise<UploadedPart> {
     if (this.#piecesBytes > 0) this.#flushPieces();
     this.#throwIfFailed();
+    this.#ended = true;
     if (this.#queue) this.#queue.end();
     else this.#gzip?.end();
     await this.#upload;
