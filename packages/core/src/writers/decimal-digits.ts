@@ -5,6 +5,13 @@ for (let n = 0; n < 100; n++) {
   digitPairs[2 * n + 1] = 0x30 + (n % 10);
 }
 
+/** Writes `n`, from 0 to 99, as two digits at `pos` and returns the end. */
+export function writeTwoDigits(buf: Uint8Array, pos: number, n: number): number {
+  buf[pos] = digitPairs[2 * n]!;
+  buf[pos + 1] = digitPairs[2 * n + 1]!;
+  return pos + 2;
+}
+
 /** How many decimal digits `n` has, for an integer from 0 to 999,999,999. */
 export function digitCount(n: number): number {
   if (n < 1e4) return n < 100 ? (n < 10 ? 1 : 2) : n < 1e3 ? 3 : 4;
@@ -24,10 +31,8 @@ export function writeDigits(buf: Uint8Array, pos: number, n: number, width: numb
   let at = end;
   while (at - pos >= 2) {
     const next = (rest / 100) | 0;
-    const pair = (rest - next * 100) << 1;
-    buf[at - 1] = digitPairs[pair + 1]!;
-    buf[at - 2] = digitPairs[pair]!;
     at -= 2;
+    writeTwoDigits(buf, at, rest - next * 100);
     rest = next;
   }
   if (at > pos) buf[pos] = 0x30 + rest;

@@ -1,4 +1,5 @@
 import { writeUtf8 } from './byte-sink.js';
+import { writeTwoDigits } from './decimal-digits.js';
 
 /*
  * `Date.prototype.toISOString` was 29% of the CSV encoder's time in a profile of 10 mixed
@@ -48,24 +49,17 @@ export function writeIsoDate(buf: Uint8Array, pos: number, ms: number): number {
   rest = ((rest - seconds) / 60) | 0;
   const minutes = rest % 60;
   const hours = ((rest - minutes) / 60) | 0;
-  pos = twoDigitBytes(buf, pos, hours);
+  pos = writeTwoDigits(buf, pos, hours);
   buf[pos++] = 0x3a; // :
-  pos = twoDigitBytes(buf, pos, minutes);
+  pos = writeTwoDigits(buf, pos, minutes);
   buf[pos++] = 0x3a;
-  pos = twoDigitBytes(buf, pos, seconds);
+  pos = writeTwoDigits(buf, pos, seconds);
   buf[pos++] = 0x2e; // .
   const hundreds = (millis / 100) | 0;
   buf[pos++] = 0x30 + hundreds;
-  pos = twoDigitBytes(buf, pos, millis - hundreds * 100);
+  pos = writeTwoDigits(buf, pos, millis - hundreds * 100);
   buf[pos++] = 0x5a; // Z
   return pos;
-}
-
-function twoDigitBytes(buf: Uint8Array, pos: number, n: number): number {
-  const tens = (n / 10) | 0;
-  buf[pos] = 0x30 + tens;
-  buf[pos + 1] = 0x30 + n - tens * 10;
-  return pos + 2;
 }
 
 /**
