@@ -18,6 +18,7 @@ import {
   resolveCsvOptions,
 } from '@exportkit/core';
 import { stringify } from 'csv-stringify';
+import { jsonLines } from './lib/json-lines.js';
 import { emit } from './lib/report.js';
 import { benchColumns, benchRow, longTextColumns, longTextRow } from './lib/rows.js';
 
@@ -100,15 +101,9 @@ async function csvStringify({ columns, rows }: Dataset, sink: Writable): Promise
   );
 }
 
-/** NDJSON the hand-built way: an object per row, one `JSON.stringify` line each. */
-async function jsonLines({ columns, rows }: Dataset, sink: Writable): Promise<void> {
-  const names = columns.map((c) => c.name);
-  function* lines(): Generator<string> {
-    for (const row of rows) {
-      yield `${JSON.stringify(Object.fromEntries(names.map((name, i) => [name, row[i]])))}\n`;
-    }
-  }
-  await pipeline(Readable.from(lines()), sink);
+/** NDJSON the hand-built way (see `jsonLines`). */
+async function jsonLinesOf({ columns, rows }: Dataset, sink: Writable): Promise<void> {
+  await pipeline(Readable.from(jsonLines(columns, rows)), sink);
 }
 
 /** Discards what it is given; its highWaterMark still applies, so writers see backpressure. */
@@ -188,7 +183,7 @@ await compare(
   `ndjson-writer ${longTextRows} vs JSON.stringify lines`,
   longText,
   'ndjson',
-  jsonLines,
+  jsonLinesOf,
 );
 
 // The COPY fast path's quote-aware row scanner over the same CSV bytes (quoted commas, quotes

@@ -14,6 +14,7 @@ import { defineExportType } from '@exportkit/core';
 import { LocalDiskObjectStore } from '@exportkit/local-disk';
 import { memoryRowSource } from '@exportkit/memory';
 import { stringify } from 'csv-stringify';
+import { jsonLines } from './lib/json-lines.js';
 import { exportRunner } from './lib/measure-export.js';
 import { emit, emitPeakRss, timed } from './lib/report.js';
 import { benchColumns, benchRows } from './lib/rows.js';
@@ -45,17 +46,11 @@ try {
   report('CSV', 'csv-stringify', csv.seconds, csvBaseline, csv.peakMb);
 
   const ndjson = await (await exportRunner(store, type, rows, 'ndjson'))();
-  const names = benchColumns.map((c) => c.name);
-  const bigintAsText = (_key: string, value: unknown) =>
-    typeof value === 'bigint' ? String(value) : value;
-  function* lines(): Generator<string> {
-    for (const row of benchRows(rows)) {
-      const object = Object.fromEntries(names.map((name, i) => [name, row[i]]));
-      yield `${JSON.stringify(object, bigintAsText)}\n`;
-    }
-  }
   const ndjsonBaseline = await timed(() =>
-    pipeline(Readable.from(lines()), createWriteStream(join(dir, 'baseline.ndjson'))),
+    pipeline(
+      Readable.from(jsonLines(benchColumns, benchRows(rows))),
+      createWriteStream(join(dir, 'baseline.ndjson')),
+    ),
   );
   report('NDJSON', 'JSON.stringify lines', ndjson.seconds, ndjsonBaseline, ndjson.peakMb);
 } finally {
