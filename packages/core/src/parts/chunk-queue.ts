@@ -1,3 +1,17 @@
+/** A part's bytes as `PartUpload` writes them and the store's put reads them. */
+export interface PartBody extends AsyncIterable<Uint8Array> {
+  /** Takes bytes; returns true when the writer should await {@link drained}. */
+  push(bytes: Uint8Array): boolean;
+  /** Resolves when the writer may go on (or nothing will read any more). */
+  drained(): Promise<void>;
+  /** No more bytes. */
+  end(): void;
+  /** Ends the body with `error`, so the store's put fails and leaves no object. */
+  fail(error: unknown): void;
+  /** True when the reader stopped before the end without an error. */
+  readonly abandoned: boolean;
+}
+
 /**
  * The bytes of one part on their way to `ObjectStore.put`: pushed synchronously by the worker,
  * read once by the store as an async iterable, chunk by chunk, with backpressure by bytes
@@ -10,7 +24,7 @@
  * buffers anyway, paid for nothing. A store that writes better in large pieces gathers chunks
  * itself, as the local-disk store does.
  */
-export class ChunkQueue implements AsyncIterable<Uint8Array> {
+export class ChunkQueue implements PartBody {
   readonly #chunks: Uint8Array[] = [];
   #bytes = 0;
   #ended = false;

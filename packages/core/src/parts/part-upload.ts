@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, pipeline, Transform, type Writable } from 'node:stream';
 import { asStorageError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { createGzipStream } from '../writers/gzip-stream.js';
-import { ChunkQueue } from './chunk-queue.js';
+import { ChunkQueue, type PartBody } from './chunk-queue.js';
+import { GzipBody } from './gzip-body.js';
 
 /**
  * Bytes move on in chunks of about this size (smaller slices are gathered first): per-row
@@ -46,7 +45,7 @@ const bodyHighWaterMark = 1024 * 1024;
  * Streams one part into the object store while it is being written: bytes are batched into large
  * chunks, optionally gzipped, hashed and counted on their way to `store.put`. Memory stays flat:
  * callers await {@link drain} whenever a write reports backpressure. Uncompressed bytes reach
- * the store through a {@link ChunkQueue}; gzipped ones through zlib's stream.
+ * the store through a {@link ChunkQueue}; gzipped ones through a {@link GzipBody}.
  */
 export class PartUpload {
   readonly key: string;
@@ -55,9 +54,9 @@ export class PartUpload {
   #bytes = 0;
   readonly #hash = createHash('sha256');
   readonly #storeName: string;
-  /** Where uncompressed bytes go, or `undefined` when they go to {@link #gzip}. */
-  readonly #queue: ChunkQueue | undefined;
-  readonly #gzip: Writable | undefined;
+  /** Uncompressed bytes are hashed as they are written; gzipped ones as zlib puts them out. */
+  readonly #uncompressed: boolean;
+  readonly #body: PartBody;
   readonly #upload: Promise<void>;
   /** Set once {@link finish} has written everything and ended the body. */
   #ended = false;
@@ -69,25 +68,13 @@ export class PartUpload {
     const fail = (error: unknown) => {
       this.#failure ??= error;
     };
-    let body: AsyncIterable<Uint8Array>;
-    if (options.gzipLevel === undefined) {
-      this.#queue = new ChunkQueue(bodyHighWaterMark);
-      body = this.#queue;
-    } else {
-      const counter = new Transform({
-        transform: (chunk: Buffer, _encoding, callback) => {
-          this.#count(chunk);
-          callback(null, chunk);
-        },
-      });
-      const gzip = createGzipStream(options.gzipLevel);
-      const compressed = new PassThrough({ highWaterMark: bodyHighWaterMark });
-      pipeline(gzip, counter, compressed, (error) => error && fail(error));
-      this.#gzip = gzip;
-      body = compressed;
-    }
+    this.#uncompressed = options.gzipLevel === undefined;
+    this.#body =
+      options.gzipLevel === undefined
+        ? new ChunkQueue(bodyHighWaterMark)
+        : new GzipBody(options.gzipLevel, bodyHighWaterMark, (bytes) => this.#count(bytes), fail);
     this.#upload = options.store
-      .put(options.key, body, { contentType: options.contentType, signal: options.signal })
+      .put(options.key, this.#body, { contentType: options.contentType, signal: options.signal })
       .then(() => {
         // A put that settles before the part is ended cannot have stored all of it (and the
         // worker would otherwise wait on a body nobody reads).
@@ -96,7 +83,7 @@ export class PartUpload {
       .catch((cause: unknown) => {
         const error = asStorageError(options.store.name, `store part ${options.key}`, cause);
         fail(error);
-        this.#stop(error);
+        this.#body.fail(error);
         throw error;
       });
     // Observed here so an early failure is never an unhandled rejection; finish() rethrows it.
@@ -109,7 +96,7 @@ export class PartUpload {
    * Returns true when the caller should `await drain()`.
    */
   writeBytes(bytes: Uint8Array): boolean {
-    if (this.#queue && bytes.length >= directBytes) {
+    if (this.#uncompressed && bytes.length >= directBytes) {
       if (this.#piecesBytes > 0) this.#flushPieces();
       return this.#write(bytes);
     }
@@ -121,8 +108,7 @@ export class PartUpload {
   /** Resolves once buffered data has moved on; rejects if the upload failed. */
   async drain(): Promise<void> {
     this.#throwIfFailed();
-    if (this.#queue) await this.#queue.drained();
-    else await this.#gzipDrained(this.#gzip as Writable);
+    await this.#body.drained();
     this.#throwIfFailed();
   }
 
@@ -131,8 +117,7 @@ export class PartUpload {
     if (this.#piecesBytes > 0) this.#flushPieces();
     this.#throwIfFailed();
     this.#ended = true;
-    if (this.#queue) this.#queue.end();
-    else this.#gzip?.end();
+    this.#body.end();
     await this.#upload;
     this.#throwIfFailed();
     return { key: this.key, bytes: this.#bytes, sha256: this.#hash.digest('hex') };
@@ -144,7 +129,7 @@ export class PartUpload {
    */
   async abort(reason: unknown): Promise<void> {
     this.#failure ??= reason;
-    this.#stop(reason instanceof Error ? reason : new Error(String(reason)));
+    this.#body.fail(reason instanceof Error ? reason : new Error(String(reason)));
     await this.#upload.catch(() => {});
   }
 
@@ -160,9 +145,8 @@ export class PartUpload {
 
   #write(bytes: Uint8Array): boolean {
     this.#throwIfFailed();
-    if (!this.#queue) return !(this.#gzip as Writable).write(bytes);
-    this.#count(bytes);
-    return this.#queue.push(bytes);
+    if (this.#uncompressed) this.#count(bytes);
+    return this.#body.push(bytes);
   }
 
   #count(bytes: Uint8Array): void {
@@ -170,27 +154,8 @@ export class PartUpload {
     this.#bytes += bytes.length;
   }
 
-  /** Ends the body with `error`, so the store's put fails and leaves no object. */
-  #stop(error: Error): void {
-    if (this.#queue) this.#queue.fail(error);
-    else this.#gzip?.destroy(error);
-  }
-
-  async #gzipDrained(gzip: Writable): Promise<void> {
-    if (!gzip.writableNeedDrain) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        gzip.off('drain', done);
-        gzip.off('close', done);
-        resolve();
-      };
-      gzip.on('drain', done);
-      gzip.on('close', done);
-    });
-  }
-
   #throwIfFailed(): void {
-    if (this.#failure === undefined && this.#queue?.abandoned) {
+    if (this.#failure === undefined && this.#body.abandoned) {
       // A store that stops reading early would otherwise store a truncated part.
       this.#failure = asStorageError(
         this.#storeName,
