@@ -13,12 +13,9 @@
 // peak heap and ArrayBuffer memory, so a miss can be traced to encoding, uploading or the
 // server.
 import { fork } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { defineExportType } from '@exportkit/core';
@@ -31,7 +28,7 @@ import { emit, emitPeakRss, timed } from './lib/report.js';
 import { listed, median, rounds } from './lib/rounds.js';
 import { benchColumns, heldRows } from './lib/rows.js';
 import { type S3Phases, trackS3Phases } from './lib/s3-phases.js';
-import type { UploadResult, UploadRound } from './lib/upload-alone.js';
+import type { FetchParts, UploadResult, UploadRound } from './lib/upload-alone.js';
 import type { Usage } from './lib/usage.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -64,24 +61,23 @@ async function serverDuring<T>(run: () => Promise<T>): Promise<ServerUsage & { r
   };
 }
 
-/** One round of the upload alone, in the child process. */
-function uploadAlone(files: string[]): Promise<UploadResult> {
-  const round: UploadRound = {
-    endpoint: s3rver.endpoint,
-    bucket: 'baseline',
-    files,
-    partSize,
-    queueSize,
-  };
+/** Sends `message` to the child process and waits for its answer. */
+function ask<T>(message: UploadRound | FetchParts): Promise<T> {
   return new Promise((resolve, reject) => {
     const exited = (code: number | null) => reject(new Error(`the uploader exited with ${code}`));
     uploader.once('exit', exited);
     uploader.once('message', (result) => {
       uploader.off('exit', exited);
-      resolve(result as UploadResult);
+      resolve(result as T);
     });
-    uploader.send(round);
+    uploader.send(message);
   });
+}
+
+/** One round of the upload alone, in the child process. */
+function uploadAlone(files: string[]): Promise<UploadResult> {
+  const { endpoint } = s3rver;
+  return ask({ kind: 'upload', endpoint, bucket: 'baseline', files, partSize, queueSize });
 }
 
 try {
@@ -131,11 +127,9 @@ try {
       // The same bytes on local disk, for the baseline and the encoded source.
       bytes = manifest.parts.reduce((sum, part) => sum + part.bytes, 0);
       parts = manifest.parts.length;
-      for (const part of manifest.parts) {
-        const file = join(dir, `part-${part.index}`);
-        await pipeline(Readable.from(await store.get(part.key)), createWriteStream(file));
-        files.push(file);
-      }
+      files.push(...manifest.parts.map((part) => join(dir, `part-${part.index}`)));
+      const keys = manifest.parts.map((part) => part.key);
+      await ask({ kind: 'fetch', endpoint: s3rver.endpoint, bucket: 'ours', keys, files });
     }
     baseline.push(await baselineRound(files));
   }
@@ -189,12 +183,12 @@ try {
   emit({
     name: `worker → S3 (s3rver), ${what}`,
     ...rowsPath.figures,
-    note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; ${rowsPath.rounds}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))}, upload alone ${listed(baseline.map((r) => r.peakMb))}`,
+    note: `median of ${rounds} alternating rounds; rows read alone ${sourceSeconds.toFixed(2)} s; ${partSize / 1024 / 1024} MiB parts × ${queueSize}; ${rowsPath.rounds}; peak heap/ArrayBuffers MB: worker ${peak(worker, (r) => r.heapMb)}/${peak(worker, (r) => r.arrayBuffersMb)}, upload alone ${peak(baseline, (r) => r.heapMb)}/${peak(baseline, (r) => r.arrayBuffersMb)}; peak RSS MB: worker ${listed(worker.map((r) => r.peakMb))} (at the start ${listed(worker.map((r) => r.startMb))}), upload alone ${listed(baseline.map((r) => r.peakMb))}`,
   });
   emit({
     name: `worker → S3 (s3rver), rows already encoded by the source (openEncoded, the COPY path): ${what}`,
     ...encodedPath.figures,
-    note: `median of ${rounds} alternating rounds after the row path's; the source streams the exported CSV back from local files, so the worker splits, hashes and uploads but encodes nothing; ${encodedPath.rounds}; peak RSS MB: worker ${listed(encoded.map((r) => r.peakMb))}`,
+    note: `median of ${rounds} alternating rounds after the row path's; the source streams the exported CSV back from local files, so the worker splits, hashes and uploads but encodes nothing; ${encodedPath.rounds}; peak RSS MB: worker ${listed(encoded.map((r) => r.peakMb))} (at the start ${listed(encoded.map((r) => r.startMb))})`,
   });
   emitPeakRss(
     `peak RSS, worker → S3 (s3rver), ${rows.toLocaleString('en-US')} rows`,

@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 export interface Usage {
   /** Peak RSS, MB. */
   peakMb: number;
+  /** RSS when the run started, MB: what the process still held from before. */
+  startMb: number;
   cpuSeconds: number;
   /** How long the event loop sat idle: waiting for I/O (here, for the upload). */
   idleSeconds: number;
@@ -28,6 +30,7 @@ export function trackUsage(): { stop(): Usage } {
     arrayBuffers = Math.max(arrayBuffers, usage.arrayBuffers);
   };
   sample();
+  const start = rss;
   const timer = setInterval(sample, 20);
   const cpuStart = process.cpuUsage();
   const loopStart = performance.eventLoopUtilization();
@@ -39,6 +42,7 @@ export function trackUsage(): { stop(): Usage } {
       const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
       return {
         peakMb: mb(rss),
+        startMb: mb(start),
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         idleSeconds: performance.eventLoopUtilization(loopStart).idle / 1000,
         heapMb: mb(heap),
