@@ -8,12 +8,13 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { ExportkitError } from '@exportkit/core';
+import type { EncryptionParams } from './encryption.js';
 import { withPayloadSigning } from './payload-signing.js';
 import { mapS3Error } from './s3-errors.js';
 import type { S3WarnLogger } from './s3-object-store.js';
 
-/** The object a multipart upload writes. */
-export interface MultipartParams {
+/** The object a multipart upload writes (encryption applies to the whole upload). */
+export interface MultipartParams extends EncryptionParams {
   Bucket: string;
   Key: string;
   ContentType: string;

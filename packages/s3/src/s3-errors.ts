@@ -77,7 +77,7 @@ function classify(name: string | undefined, status: number | undefined): [ErrorC
   if ((name && accessDenied.has(name)) || status === 403) {
     return [
       'ACCESS_DENIED',
-      'Check the credentials and that the IAM policy allows this action on the bucket and prefix (see docs/aws.md).',
+      'Check the credentials and that the IAM policy allows this action on the bucket and prefix; with SSE-KMS, that it allows kms:GenerateDataKey and kms:Decrypt on the key; and, for a put, whether a bucket policy requires the `encryption` option (see docs/aws.md).',
     ];
   }
   if ((name && throttled.has(name)) || status === 503 || status === 429) {

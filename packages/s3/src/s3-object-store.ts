@@ -19,7 +19,9 @@ import {
   type PutOptions,
   type SignedUrlOptions,
 } from '@exportkit/core';
+import { configError } from './config-error.js';
 import { attachmentDisposition } from './content-disposition.js';
+import { type EncryptionParams, encryptionParams, type S3Encryption } from './encryption.js';
 import { abortError, putMultipart } from './multipart-upload.js';
 import { withPayloadSigning } from './payload-signing.js';
 import { isNotFound, mapS3Error } from './s3-errors.js';
@@ -86,6 +88,13 @@ export interface S3ObjectStoreOptions {
    * SDKs decide)
    */
   signPayload?: boolean;
+  /**
+   * Server-side encryption for every object the store writes, sent with each PutObject and
+   * CreateMultipartUpload: `{ type: 'AES256' }` (SSE-S3), `{ type: 'aws:kms', kmsKeyId?,
+   * bucketKey? }` (SSE-KMS) or `{ type: 'aws:kms:dsse', kmsKeyId? }`. See {@link S3Encryption}.
+   * @defaultValue none: the bucket's default encryption applies (SSE-S3 unless set otherwise)
+   */
+  encryption?: S3Encryption;
   /** Receives warnings, e.g. a failed upload whose multipart abort failed too. @defaultValue `console` */
   logger?: S3WarnLogger;
 }
@@ -107,6 +116,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly #queueSize: number;
   readonly #threshold: number;
   readonly #signPayload: boolean | undefined;
+  readonly #encryption: EncryptionParams;
   readonly #logger: S3WarnLogger;
 
   constructor(options: S3ObjectStoreOptions) {
@@ -120,6 +130,7 @@ export class S3ObjectStore implements ObjectStore {
     this.#queueSize = options.queueSize ?? defaultQueueSize;
     this.#threshold = options.multipartThresholdBytes ?? this.#partSize;
     this.#signPayload = options.signPayload;
+    this.#encryption = encryptionParams(options.encryption);
     this.#logger = options.logger ?? console;
     if (
       !Number.isInteger(this.#partSize) ||
@@ -156,6 +167,7 @@ export class S3ObjectStore implements ObjectStore {
       Key: this.#objectKey(key),
       ContentType: options.contentType ?? 'application/octet-stream',
       ...(options.contentEncoding ? { ContentEncoding: options.contentEncoding } : {}),
+      ...this.#encryption,
     };
     const peeked = await peekBody(body, this.#threshold, signal).catch((error: unknown) => {
       // The body's own error is the caller's to see as is; an abort is reported as such.
@@ -338,8 +350,4 @@ function normalizePrefix(prefix: string): string {
   const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   assertValidKey(trimmed, 's3');
   return `${trimmed}/`;
-}
-
-function configError(message: string): ExportkitError {
-  return new ExportkitError('INVALID_CONFIG', `[exportkit] [s3] ${message}`);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isExportkitError } from '@exportkit/core';
-import { S3ObjectStore } from '@exportkit/s3';
+import { type S3Encryption, S3ObjectStore } from '@exportkit/s3';
 import { objectStoreConformance } from '@exportkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCommands, recordRequestHeaders } from './support/record-commands.js';
@@ -382,5 +382,68 @@ describe('S3ObjectStore extras', () => {
     // From JavaScript or a config file: a string is not taken as a yes.
     const signPayload = 'false' as unknown as boolean;
     expect(() => new S3ObjectStore({ client, bucket: 'b', signPayload })).toThrow(/signPayload/);
+  });
+});
+
+describe('S3ObjectStore encryption', () => {
+  const kmsKeyId = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const cases: [S3Encryption, Record<string, string>][] = [
+    [{ type: 'AES256' }, { 'x-amz-server-side-encryption': 'AES256' }],
+    [
+      { type: 'aws:kms', kmsKeyId, bucketKey: true },
+      {
+        'x-amz-server-side-encryption': 'aws:kms',
+        'x-amz-server-side-encryption-aws-kms-key-id': kmsKeyId,
+        'x-amz-server-side-encryption-bucket-key-enabled': 'true',
+      },
+    ],
+    [{ type: 'aws:kms:dsse' }, { 'x-amz-server-side-encryption': 'aws:kms:dsse' }],
+  ];
+  // s3rver stores objects unencrypted and ignores these headers, so the requests are checked:
+  // S3 takes them on PutObject and CreateMultipartUpload, and refuses SSE-KMS headers on parts.
+  for (const [encryption, expected] of cases) {
+    it(`sends ${encryption.type} with every PutObject and CreateMultipartUpload, never with a part`, async () => {
+      const client = s3ClientFor(server.endpoint);
+      const headers = recordRequestHeaders(client);
+      const store = new S3ObjectStore({ client, bucket: await server.createBucket(), encryption });
+      const body = async function* (): AsyncGenerator<Uint8Array> {
+        for (let i = 0; i < 11; i++) yield new Uint8Array(MiB).fill(i);
+      };
+      await store.put('exports/manifest.json', '{"parts":[]}', { contentType: 'application/json' });
+      await store.put('exports/part-00001.csv', body());
+      expect(await storedDigest(store, 'exports/part-00001.csv')).toMatchObject({ size: 11 * MiB });
+      client.destroy();
+      const encryptionHeaders = (sent: { headers: Record<string, string> }) =>
+        Object.fromEntries(
+          Object.entries(sent.headers).filter(([name]) =>
+            name.startsWith('x-amz-server-side-encryption'),
+          ),
+        );
+      const byCommand = (name: string) =>
+        headers.filter((h) => h.command === name).map(encryptionHeaders);
+      expect(byCommand('PutObjectCommand')).toEqual([expected]);
+      expect(byCommand('CreateMultipartUploadCommand')).toEqual([expected]);
+      expect(byCommand('UploadPartCommand')).toEqual([{}, {}, {}]);
+      expect(byCommand('CompleteMultipartUploadCommand')).toEqual([{}]);
+    });
+  }
+
+  it('refuses an encryption S3 would not take with INVALID_CONFIG saying what to fix', () => {
+    const client = server.client;
+    const refused = (encryption: unknown) => {
+      try {
+        new S3ObjectStore({ client, bucket: 'b', encryption: encryption as S3Encryption });
+      } catch (error) {
+        expect(isExportkitError(error) && error.code).toBe('INVALID_CONFIG');
+        return (error as Error).message;
+      }
+      throw new Error(`accepted ${JSON.stringify(encryption)}`);
+    };
+    expect(refused({ type: 'aws:kms:fake' })).toMatch(/'AES256', 'aws:kms' or 'aws:kms:dsse'/);
+    expect(refused('AES256')).toMatch(/encryption.type/);
+    expect(refused({ type: 'AES256', kmsKeyId })).toMatch(/SSE-KMS only/);
+    expect(refused({ type: 'aws:kms', kmsKeyId: '' })).toMatch(/kmsKeyId/);
+    expect(refused({ type: 'aws:kms', bucketKey: 'yes' })).toMatch(/bucketKey/);
+    expect(refused({ type: 'aws:kms:dsse', bucketKey: true })).toMatch(/Bucket Keys/);
   });
 });
