@@ -17,6 +17,8 @@ import type { S3WarnLogger } from './s3-object-store.js';
 export interface MultipartParams extends EncryptionParams {
   Bucket: string;
   Key: string;
+  /** Sent with every request of the upload, parts and abort included. */
+  ExpectedBucketOwner?: string;
   ContentType: string;
   ContentEncoding?: string;
 }
@@ -55,7 +57,9 @@ export async function putMultipart(
   signal: AbortSignal | undefined,
   settings: MultipartSettings,
 ): Promise<number> {
-  const { Bucket, Key } = params;
+  const { Bucket, Key, ExpectedBucketOwner } = params;
+  /** The object every request after CreateMultipartUpload names. */
+  const target = { Bucket, Key, ...(ExpectedBucketOwner ? { ExpectedBucketOwner } : {}) };
   const { partSize, queueSize } = settings;
   const call = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
     try {
@@ -86,8 +90,7 @@ export async function putMultipart(
         client.send(
           withPayloadSigning(
             new UploadPartCommand({
-              Bucket,
-              Key,
+              ...target,
               UploadId: uploadId,
               PartNumber: partNumber,
               Body: buffer.subarray(0, length),
@@ -180,8 +183,7 @@ export async function putMultipart(
     await call('CompleteMultipartUpload', () =>
       client.send(
         new CompleteMultipartUploadCommand({
-          Bucket,
-          Key,
+          ...target,
           UploadId: uploadId,
           MultipartUpload: { Parts: parts },
         }),
@@ -191,7 +193,7 @@ export async function putMultipart(
     return size;
   } catch (error) {
     await Promise.all(inFlight);
-    await abortUpload(client, params, uploadId, settings.logger);
+    await abortUpload(client, target, uploadId, settings.logger);
     throw signal?.aborted ? abortError(signal, Key) : error;
   }
 }
@@ -215,25 +217,19 @@ export function abortError(signal: AbortSignal, key: string): ExportkitError {
 
 async function abortUpload(
   client: S3Client,
-  params: MultipartParams,
+  target: Pick<MultipartParams, 'Bucket' | 'Key' | 'ExpectedBucketOwner'>,
   uploadId: string | undefined,
   logger: S3WarnLogger,
 ): Promise<void> {
   if (uploadId === undefined) return;
   try {
-    await client.send(
-      new AbortMultipartUploadCommand({
-        Bucket: params.Bucket,
-        Key: params.Key,
-        UploadId: uploadId,
-      }),
-    );
+    await client.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId }));
   } catch (error) {
     logger.warn(
       '[exportkit] [s3] Could not abort a failed multipart upload; an AbortIncompleteMultipartUpload lifecycle rule removes its parts (see docs/aws.md).',
       {
-        bucket: params.Bucket,
-        key: params.Key,
+        bucket: target.Bucket,
+        key: target.Key,
         uploadId,
         error: error instanceof Error ? error.message : String(error),
       },

@@ -89,6 +89,14 @@ export interface S3ObjectStoreOptions {
    */
   signPayload?: boolean;
   /**
+   * The AWS account id (12 digits) that must own the bucket. Every request but `signedUrl`'s
+   * carries it as `x-amz-expected-bucket-owner`, and S3 refuses it (403, `ACCESS_DENIED`) when
+   * another account owns the bucket: exports are never written to, nor records read from, a
+   * bucket of the same name in someone else's account (a deleted and re-created name, a typo).
+   * @defaultValue none: any owner
+   */
+  expectedBucketOwner?: string;
+  /**
    * Server-side encryption for every object the store writes, sent with each PutObject and
    * CreateMultipartUpload: `{ type: 'AES256' }` (SSE-S3), `{ type: 'aws:kms', kmsKeyId?,
    * bucketKey? }` (SSE-KMS) or `{ type: 'aws:kms:dsse', kmsKeyId? }`. See {@link S3Encryption}.
@@ -111,6 +119,8 @@ export class S3ObjectStore implements ObjectStore {
   readonly capabilities: ObjectStoreCapabilities = { signedUrls: true, maxSignedUrlMs };
   readonly #client: S3Client;
   readonly #bucket: string;
+  /** The bucket, as every request but a presigned one names it. */
+  readonly #target: { Bucket: string; ExpectedBucketOwner?: string };
   readonly #prefix: string;
   readonly #partSize: number;
   readonly #queueSize: number;
@@ -123,8 +133,13 @@ export class S3ObjectStore implements ObjectStore {
     if (typeof options.bucket !== 'string' || options.bucket === '') {
       throw configError('`bucket` must be the name of an existing bucket.');
     }
+    const owner = options.expectedBucketOwner;
+    if (owner !== undefined && !(typeof owner === 'string' && /^\d{12}$/.test(owner))) {
+      throw configError('`expectedBucketOwner` must be the 12-digit id of the owning AWS account.');
+    }
     this.#client = options.client;
     this.#bucket = options.bucket;
+    this.#target = { Bucket: options.bucket, ...(owner ? { ExpectedBucketOwner: owner } : {}) };
     this.#prefix = normalizePrefix(options.prefix ?? '');
     this.#partSize = options.partSizeBytes ?? defaultPartSize;
     this.#queueSize = options.queueSize ?? defaultQueueSize;
@@ -163,7 +178,7 @@ export class S3ObjectStore implements ObjectStore {
     const { signal } = options;
     if (signal?.aborted) throw abortError(signal, key);
     const params = {
-      Bucket: this.#bucket,
+      ...this.#target,
       Key: this.#objectKey(key),
       ContentType: options.contentType ?? 'application/octet-stream',
       ...(options.contentEncoding ? { ContentEncoding: options.contentEncoding } : {}),
@@ -205,7 +220,7 @@ export class S3ObjectStore implements ObjectStore {
     assertValidKey(key, this.name);
     const objectKey = this.#objectKey(key);
     try {
-      const command = new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey });
+      const command = new GetObjectCommand({ ...this.#target, Key: objectKey });
       const output = await this.#client.send(command, { abortSignal: options.signal });
       // In Node the body is an IncomingMessage: an async iterable of Buffers.
       const stream = output.Body as AsyncIterable<Uint8Array> | undefined;
@@ -220,7 +235,7 @@ export class S3ObjectStore implements ObjectStore {
     const objectKey = this.#objectKey(key);
     try {
       const output = await this.#client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: objectKey }),
+        new HeadObjectCommand({ ...this.#target, Key: objectKey }),
       );
       return {
         key,
@@ -240,7 +255,7 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const command = new ListObjectsV2Command({
-        Bucket: this.#bucket,
+        ...this.#target,
         Prefix: listPrefix,
         ContinuationToken: token,
       });
@@ -270,7 +285,7 @@ export class S3ObjectStore implements ObjectStore {
     for (let start = 0; start < objectKeys.length; start += deleteBatchSize) {
       const batch = objectKeys.slice(start, start + deleteBatchSize);
       const command = new DeleteObjectsCommand({
-        Bucket: this.#bucket,
+        ...this.#target,
         Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
       });
       let errors: { Key?: string; Code?: string; Message?: string }[] | undefined;
@@ -303,6 +318,8 @@ export class S3ObjectStore implements ObjectStore {
         { details: { expiresInMs, maxSignedUrlMs } },
       );
     }
+    // Without the expected owner: a browser's download cannot send the header, and the URL is
+    // for an object the store itself wrote or read through the checked bucket.
     const command = new GetObjectCommand({
       Bucket: this.#bucket,
       Key: this.#objectKey(key),

@@ -385,6 +385,64 @@ describe('S3ObjectStore extras', () => {
   });
 });
 
+describe('S3ObjectStore expectedBucketOwner', () => {
+  // s3rver ignores the header, so the requests are checked: S3 answers 403 to any that names
+  // another owner.
+  it('names the owner in every request, parts and abort included, but not in presigned URLs', async () => {
+    const client = s3ClientFor(server.endpoint);
+    const headers = recordRequestHeaders(client);
+    const store = new S3ObjectStore({
+      client,
+      bucket: await server.createBucket(),
+      expectedBucketOwner: '111122223333',
+      queueSize: 1,
+      logger: { warn: () => {} },
+    });
+    const body = async function* (fail: boolean): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 11; i++) yield new Uint8Array(MiB).fill(i);
+      if (fail) throw new Error('source broke');
+    };
+    await store.put('owned/small.json', '{}');
+    await store.put('owned/big.csv', body(false));
+    await expect(store.put('owned/broken.csv', body(true))).rejects.toThrow('source broke');
+    expect(await storedDigest(store, 'owned/big.csv')).toMatchObject({ size: 11 * MiB });
+    expect(await store.head('owned/small.json')).toMatchObject({ size: 2 });
+    for await (const _ of store.list('owned/'));
+    await store.delete(['owned/small.json', 'owned/big.csv']);
+    const url = await store.signedUrl('owned/big.csv', { expiresInMs: 60_000 });
+    client.destroy();
+    const commands = new Set(headers.map((h) => h.command));
+    expect([...commands].sort()).toEqual([
+      'AbortMultipartUploadCommand',
+      'CompleteMultipartUploadCommand',
+      'CreateMultipartUploadCommand',
+      'DeleteObjectsCommand',
+      'GetObjectCommand',
+      'HeadObjectCommand',
+      'ListObjectsV2Command',
+      'PutObjectCommand',
+      'UploadPartCommand',
+    ]);
+    for (const sent of headers) {
+      expect(sent.headers['x-amz-expected-bucket-owner'], sent.command).toBe('111122223333');
+    }
+    expect(url).not.toMatch(/expected-bucket-owner/i);
+  });
+
+  it('refuses an owner that is not a 12-digit account id with INVALID_CONFIG', () => {
+    for (const expectedBucketOwner of ['', '1111-2222-3333', '11112222333', 111122223333]) {
+      expect(
+        () =>
+          new S3ObjectStore({
+            client: server.client,
+            bucket: 'b',
+            expectedBucketOwner: expectedBucketOwner as string,
+          }),
+      ).toThrow(/expectedBucketOwner.*12-digit/);
+    }
+  });
+});
+
 describe('S3ObjectStore encryption', () => {
   const kmsKeyId = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const cases: [S3Encryption, Record<string, string>][] = [
