@@ -1,9 +1,11 @@
 /** Output formats. */
 export const exportFormats = ['csv', 'ndjson', 'json'] as const;
+/** One of {@link exportFormats}. */
 export type ExportFormat = (typeof exportFormats)[number];
 
 /** Compression of each part. */
 export const compressions = ['none', 'gzip'] as const;
+/** One of {@link compressions}. */
 export type Compression = (typeof compressions)[number];
 
 /** CSV output options. Every option changes the bytes, so every option is part of the export id. */

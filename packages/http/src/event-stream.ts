@@ -10,11 +10,11 @@ export interface ExportEventsOptions {
   load(): Promise<ExportView>;
   /** Ends the stream when the client goes away. */
   signal?: AbortSignal;
-  /** @defaultValue `500` */
+  /** How often the export is read again, ms (the handlers pass `eventsPollMs`, 500 by default). */
   pollMs: number;
-  /** @defaultValue `15_000` */
+  /** Silence after which a comment line keeps the connection open, ms (handlers: 15,000). */
   heartbeatMs: number;
-  /** @defaultValue `600_000` */
+  /** How long one stream stays open before it ends, ms (handlers: 600,000). */
   maxMs: number;
   /**
    * Send the current status once and end, with a `retry:` hint so `EventSource` polls by
