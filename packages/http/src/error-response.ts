@@ -1,4 +1,5 @@
 import { type ErrorCode, isExportkitError } from '@exportkit/core';
+import { jsonResponse } from './json-response.js';
 import type { HttpResponse } from './types.js';
 
 /** Codes the HTTP layer adds to core's {@link ErrorCode}s; they never leave this package. */
@@ -108,13 +109,5 @@ function jsonError(
   headers: Record<string, string> = {},
 ): HttpResponse {
   const body: ApiErrorBody = { error: { code, message, details } };
-  return {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-      ...headers,
-    },
-    body,
-  };
+  return jsonResponse(status, body, headers);
 }

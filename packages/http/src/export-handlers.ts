@@ -1,6 +1,7 @@
 import { assertExportId, ExportkitError, type ExportView, type JobStatus } from '@exportkit/core';
 import { errorResponse, HttpError } from './error-response.js';
 import { exportEvents } from './event-stream.js';
+import { jsonResponse } from './json-response.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { bodyLength, definedOnly, parseInput, parseJsonBody, safeDecode } from './request-input.js';
 import { createExportBodySchema, downloadQuerySchema, listQuerySchema } from './schemas.js';
@@ -83,7 +84,7 @@ export function createExportHandlers(options: ExportHandlersOptions): ExportHand
       requestedBy: principal.subject,
     });
     const location = `${request.baseUrl ?? ''}${basePath}/${outcome.export.exportId}`;
-    return json(outcome.outcome === 'cached' ? 200 : 202, outcome, { location });
+    return jsonResponse(outcome.outcome === 'cached' ? 200 : 202, outcome, { location });
   };
   const list: Route = async ({ request, principal }) => {
     const query = parseInput(listQuerySchema, definedOnly(request.query), 'query');
@@ -95,19 +96,19 @@ export function createExportHandlers(options: ExportHandlersOptions): ExportHand
       limit: query.limit === undefined ? undefined : Number(query.limit),
       cursor: query.cursor,
     });
-    return json(200, page);
+    return jsonResponse(200, page);
   };
-  const read: Route = async (context) => json(200, await loadAuthorized(context, 'read'));
+  const read: Route = async (context) => jsonResponse(200, await loadAuthorized(context, 'read'));
   const cancel: Route = async (context) => {
     await loadAuthorized(context, 'cancel');
-    return json(200, await exporter.cancel(context.principal.tenantId, context.id));
+    return jsonResponse(200, await exporter.cancel(context.principal.tenantId, context.id));
   };
   const download: Route = async (context) => {
     const query = parseInput(downloadQuerySchema, definedOnly(context.request.query), 'query');
     const part = query.part === undefined ? 1 : Number(query.part);
     await loadAuthorized(context, 'download');
     const file = await exporter.downloadUrl(context.principal.tenantId, context.id, part);
-    return json(
+    return jsonResponse(
       302,
       { url: file.url, expiresAt: file.expiresAt, part: file.part },
       { location: file.url },
@@ -153,7 +154,7 @@ export function createExportHandlers(options: ExportHandlersOptions): ExportHand
     const rest = request.path.slice(basePath.length).replace(/^\/|\/$/g, '');
     if (rest === 'openapi.json' && options.serveOpenApi !== false) {
       if (request.method !== 'GET') throw methodNotAllowed(['GET']);
-      return json(200, openApi, { 'cache-control': 'public, max-age=300' });
+      return jsonResponse(200, openApi, { 'cache-control': 'public, max-age=300' });
     }
     const [rawId, ...tail] = rest === '' ? [] : rest.split('/');
     const shape = rawId === undefined ? '' : [':id', ...tail].join('/');
@@ -209,19 +210,6 @@ export function createExportHandlers(options: ExportHandlersOptions): ExportHand
         return response;
       }
     },
-  };
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return {
-    status,
-    // Responses carry signed URLs and tenant data: no shared cache may keep them.
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-      ...headers,
-    },
-    body,
   };
 }
 
