@@ -204,13 +204,19 @@ export class S3ObjectStore implements ObjectStore {
         throw this.#failure(error, 'PutObject', params.Key, signal);
       }
     }
-    const size = await putMultipart(this.#client, params, peeked.chunks, signal, {
-      partSize: this.#partSize,
-      queueSize: this.#queueSize,
-      signPayload: this.#signPayload,
-      logger: this.#logger,
-    });
-    return { size };
+    try {
+      const size = await putMultipart(this.#client, params, peeked.chunks, signal, {
+        partSize: this.#partSize,
+        queueSize: this.#queueSize,
+        signPayload: this.#signPayload,
+        logger: this.#logger,
+      });
+      return { size };
+    } catch (error) {
+      // Also when the upload never read the body: its source (a cursor, a file) must go free.
+      await peeked.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   async get(

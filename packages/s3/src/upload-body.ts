@@ -1,10 +1,14 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { ObjectBody } from '@exportkit/core';
 
-/** A put body after looking at its start: small enough for one PutObject, or a stream. */
+/**
+ * A put body after looking at its start: small enough for one PutObject, or a stream. A stream's
+ * `close` releases its source (once) when the upload ends without reading it to the end, even
+ * if it never started reading (a failed CreateMultipartUpload).
+ */
 export type PeekedBody =
   | { kind: 'whole'; bytes: Uint8Array }
-  | { kind: 'stream'; chunks: AsyncIterable<Uint8Array> };
+  | { kind: 'stream'; chunks: AsyncIterable<Uint8Array>; close(): Promise<void> };
 
 const encoder = new TextEncoder();
 
@@ -51,12 +55,35 @@ export async function peekBody(
     await iterator.return?.().catch(() => undefined);
     throw error;
   }
-  return { kind: 'stream', chunks: resume(head, iterator) };
+  const source = new Source(iterator);
+  return { kind: 'stream', chunks: resume(head, source), close: () => source.close() };
 }
 
 function peekBytes(bytes: Uint8Array, threshold: number): PeekedBody {
   if (bytes.byteLength <= threshold) return { kind: 'whole', bytes };
-  return { kind: 'stream', chunks: slices(bytes, threshold) };
+  return { kind: 'stream', chunks: slices(bytes, threshold), close: async () => {} };
+}
+
+/**
+ * The body's iterator, released at most once: by the uploader stopping early, or by `put` when
+ * the upload failed before reading it (a generator never started runs no `finally`, so the
+ * resumed body alone could not).
+ */
+class Source {
+  #open = true;
+
+  constructor(readonly iterator: AsyncIterator<Uint8Array>) {}
+
+  /** The source ran to its end: nothing to release. */
+  ended(): void {
+    this.#open = false;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    await this.iterator.return?.();
+  }
 }
 
 /** Large in-memory bodies are handed to the uploader in slices so parts are cut without copies. */
@@ -66,18 +93,14 @@ async function* slices(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Arr
   }
 }
 
-async function* resume(
-  head: Uint8Array[],
-  iterator: AsyncIterator<Uint8Array>,
-): AsyncGenerator<Uint8Array> {
-  let finished = false;
+async function* resume(head: Uint8Array[], source: Source): AsyncGenerator<Uint8Array> {
   let sinceTurn = 0;
   try {
     yield* head;
     for (;;) {
-      const next = await iterator.next();
+      const next = await source.iterator.next();
       if (next.done) {
-        finished = true;
+        source.ended();
         return;
       }
       yield next.value;
@@ -89,7 +112,7 @@ async function* resume(
     }
   } finally {
     // The uploader stopped reading (failure or abort): let the source release what it holds.
-    if (!finished) await iterator.return?.();
+    await source.close();
   }
 }
 

@@ -265,6 +265,21 @@ describe('S3ObjectStore extras', () => {
     client.destroy();
   });
 
+  it('releases the body when the multipart upload fails before reading it (no bucket)', async () => {
+    let released = false;
+    const body = async function* (): AsyncGenerator<Uint8Array> {
+      try {
+        for (let i = 0; i < 8; i++) yield new Uint8Array(MiB);
+      } finally {
+        released = true; // a cursor or file would close here
+      }
+    };
+    const store = new S3ObjectStore({ client: server.client, bucket: 'no-such-bucket-here' });
+    const put = store.put('orphan/part-00001.csv', body());
+    await expect(put).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    expect(released).toBe(true);
+  });
+
   it('aborts the multipart upload when the signal aborts midway, rejecting with CANCELLED', async () => {
     const bucket = await server.createBucket();
     const client = s3ClientFor(server.endpoint);
