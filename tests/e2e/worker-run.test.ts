@@ -45,6 +45,21 @@ describe('ExportWorker.run', () => {
     expect(await h.processNext()).toBe('succeeded');
     expect((await h.exporter.status(tenantId, queued.exportId)).result?.rows).toBe(1000);
   });
+
+  it('releases the job at once when the stop came while it was being claimed', async () => {
+    h = await createHarness({ types: [rowsType(200)], worker: { leaseMs: 60_000 } });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    const [message] = await h.queue.receive({ visibilityTimeoutMs: 60_000 });
+    // The Lambda's stop timer, or a shutdown, fired during the claim: the signal is already
+    // aborted when the run starts, so no abort event will come.
+    const stopped = new AbortController();
+    stopped.abort();
+    const outcome = await h.worker.execute(message!.body, { signal: stopped.signal });
+    expect(outcome).toEqual({ outcome: 'deferred', retryAfterMs: 0 });
+    const job = await h.jobStore.get({ tenantId, exportId: queued.exportId });
+    expect(job?.status).toBe('running');
+    expect(Date.parse(job?.leaseExpiresAt ?? '')).toBeLessThanOrEqual(Date.now());
+  });
 });
 
 describe('ExportWorker timers during a run', () => {

@@ -160,6 +160,8 @@ export class ExportWorker {
         new ExportkitError('CANCELLED', 'The worker is shutting down.', { retryable: true }),
       );
     options.signal?.addEventListener('abort', stopOnShutdown, { once: true });
+    // A stop that came while the job was being claimed fires no event any more.
+    if (options.signal?.aborted) stopOnShutdown();
     const heartbeat = new Heartbeat({
       store: jobStore,
       job,
