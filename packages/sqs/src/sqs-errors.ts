@@ -7,11 +7,13 @@ export interface SqsOperation {
   queueUrl: string;
 }
 
+/** Names as the JSON protocol gives them; see {@link errorName} for the query-compatible ones. */
 const configNames = new Set([
   'QueueDoesNotExist',
-  'AWS.SimpleQueueService.NonExistentQueue',
+  'NonExistentQueue',
   'InvalidParameterValue',
   'InvalidAddress',
+  'InvalidSecurity',
   'UnsupportedOperation',
 ]);
 const deniedNames = new Set([
@@ -38,6 +40,10 @@ export function mapSqsError(error: unknown, operation: SqsOperation): ExportkitE
   } else if (name && deniedNames.has(name)) {
     hint = 'Check the credentials and the IAM policy for this queue (see docs/aws.md).';
     retryable = false;
+  } else if (name?.startsWith('KMS.')) {
+    hint =
+      "The queue's KMS key refused: check the key exists, is enabled and its policy allows kms:GenerateDataKey and kms:Decrypt (see docs/aws.md).";
+    retryable = false;
   }
   return new ExportkitError(
     'QUEUE_ERROR',
@@ -50,19 +56,32 @@ export function mapSqsError(error: unknown, operation: SqsOperation): ExportkitE
   );
 }
 
-/** True when SQS says the receipt handle no longer refers to an in-flight message. */
+/**
+ * True when SQS says the receipt handle no longer refers to an in-flight message. AWS answers a
+ * ChangeMessageVisibility with a superseded handle (the message was deleted, or received again
+ * after its visibility passed) with `InvalidParameterValue`, "... for parameter ReceiptHandle is
+ * invalid. Reason: Message does not exist or is not available for visibility timeout change";
+ * emulators with `MessageNotInflight` or `ReceiptHandleIsInvalid`.
+ */
 export function isStaleReceipt(error: unknown): boolean {
   const name = errorName(error);
-  return (
-    name === 'ReceiptHandleIsInvalid' ||
-    name === 'MessageNotInflight' ||
-    name === 'AWS.SimpleQueueService.MessageNotInflight'
-  );
+  if (name === 'ReceiptHandleIsInvalid' || name === 'MessageNotInflight') return true;
+  const message = error instanceof Error ? error.message : '';
+  return name === 'InvalidParameterValue' && /ReceiptHandle/i.test(message);
 }
 
+/**
+ * The error's SQS code. Query-compatible codes (the `Code` the SDK keeps for SQS's older
+ * protocol) carry an `AWS.SimpleQueueService.` prefix that the JSON protocol's names lack.
+ */
 function errorName(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const record = error as { name?: unknown; Code?: unknown };
-  if (typeof record.Code === 'string') return record.Code;
-  return typeof record.name === 'string' && record.name !== 'Error' ? record.name : undefined;
+  const name =
+    typeof record.Code === 'string'
+      ? record.Code
+      : typeof record.name === 'string' && record.name !== 'Error'
+        ? record.name
+        : undefined;
+  return name?.replace(/^AWS\.SimpleQueueService\./, '');
 }

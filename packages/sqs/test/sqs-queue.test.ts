@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { isExportkitError } from '@exportkit/core';
-import { SqsQueue } from '@exportkit/sqs';
+import { mapSqsError, SqsQueue } from '@exportkit/sqs';
 import { queueConformance } from '@exportkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsServerHandle, sqsClientFor, startSqsServer } from './support/sqs-server.js';
@@ -116,6 +116,53 @@ describe('SqsQueue extras', () => {
     expect(isExportkitError(error, 'QUEUE_ERROR')).toBe(true);
     expect((error as { retryable: boolean }).retryable).toBe(false);
     expect((error as Error).message).toMatch(/lease .* was lost/);
+  });
+
+  it("takes AWS's answer to a superseded receipt handle (InvalidParameterValue) as a lost lease", async () => {
+    // local-aws-sqs answers MessageNotInflight; AWS answers this, which the emulator cannot
+    // produce, so a middleware gives it for the message's ChangeMessageVisibility calls.
+    const { queueUrl } = await server.createQueues({ maxReceives: 5 });
+    const client = sqsClientFor(server.endpoint);
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'ChangeMessageVisibilityCommand') return next(args);
+        const handle = (args.input as { ReceiptHandle: string }).ReceiptHandle;
+        throw Object.assign(
+          new Error(
+            `Value ${handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+          ),
+          { name: 'InvalidParameterValue', $fault: 'client', $metadata: { httpStatusCode: 400 } },
+        );
+      },
+      { step: 'initialize', name: 'awsStaleReceipt' },
+    );
+    const queue = new SqsQueue({ client, queueUrl });
+    await queue.send({ exportId: exportId(), tenantId: 't1' });
+    const [message] = await queue.receive({ visibilityTimeoutMs: 5_000, waitTimeMs: 1_000 });
+    // nack: the message is already back in the queue, nothing to return.
+    await expect(queue.nack(message!, { delayMs: 0 })).resolves.toBeUndefined();
+    const lost = await queue.extendLease(message!, 5_000).catch((e: unknown) => e);
+    expect(isExportkitError(lost, 'QUEUE_ERROR')).toBe(true);
+    expect((lost as Error).message).toMatch(/lease .* was lost/);
+    client.destroy();
+  });
+
+  it('maps query-compatible and KMS error codes: not retryable, saying what to check', () => {
+    const sdkError = (name: string, Code?: string) =>
+      Object.assign(new Error(`${name} happened`), { name, ...(Code ? { Code } : {}) });
+    const where = { action: 'SendMessage', queueUrl: 'https://sqs.example/1/q' };
+    const unsupported = mapSqsError(
+      sdkError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation'),
+      where,
+    );
+    expect(unsupported.retryable).toBe(false);
+    expect(unsupported.message).toMatch(/queue type/);
+    const kms = mapSqsError(sdkError('KMS.DisabledException'), where);
+    expect(kms.retryable).toBe(false);
+    expect(kms.message).toMatch(/KMS key/);
+    // A receipt-handle InvalidParameterValue outside nack/extendLease is still a caller mistake.
+    expect(mapSqsError(sdkError('InvalidParameterValue'), where).retryable).toBe(false);
+    expect(mapSqsError(sdkError('InternalError'), where).retryable).toBe(true);
   });
 
   it('maps a missing queue to a non-retryable QUEUE_ERROR and a dead endpoint to a retryable one', async () => {
