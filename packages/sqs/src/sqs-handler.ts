@@ -147,13 +147,35 @@ export function createSqsHandler(
       : undefined;
     const failures: { itemIdentifier: string }[] = [];
     const records = [...event.Records];
+    // On a FIFO queue a failed record must hold back the records after it, as AWS asks of
+    // ReportBatchItemFailures there: they are reported unprocessed and stay in flight with it,
+    // so the group's order holds.
+    const fifo = records.some((record) => record.eventSourceARN?.endsWith('.fifo'));
+    let halted = false;
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < records.length) {
         const record = records[next++]!;
-        // A record not started before the deadline goes back untouched.
-        const ok = stop.signal.aborted ? false : await processRecord(record, stop.signal);
-        if (!ok) failures.push({ itemIdentifier: record.messageId });
+        if (halted) {
+          failures.push({ itemIdentifier: record.messageId });
+          continue;
+        }
+        if (stop.signal.aborted) {
+          // Not started before the deadline: back at once, not after the queue's whole
+          // visibility timeout (which AWS advises at six times the function's).
+          await changeVisibility(record, 0).catch((error: unknown) => {
+            logger.warn('[exportkit] [sqs] Could not return a record not started in time.', {
+              messageId: record.messageId,
+              error: String(error),
+            });
+          });
+          failures.push({ itemIdentifier: record.messageId });
+          continue;
+        }
+        if (!(await processRecord(record, stop.signal))) {
+          failures.push({ itemIdentifier: record.messageId });
+          if (fifo) halted = true;
+        }
       }
     };
     try {

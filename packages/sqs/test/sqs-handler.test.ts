@@ -126,6 +126,44 @@ describe('createSqsHandler with real SQS events', () => {
     expect((back.Messages ?? []).map((m) => m.Body)).toEqual([job(ids.deferred)]);
   });
 
+  it('on a FIFO queue, a failed record holds back the records after it, reported unprocessed', async () => {
+    const pair = await server.createQueues({ maxReceives: 5, fifo: true });
+    const ids = [exportId(), exportId(), exportId()];
+    const worker = scriptedWorker({
+      [ids[0]!]: async () => ({ outcome: 'succeeded' }),
+      [ids[1]!]: async () => {
+        throw new Error('database unreachable');
+      },
+      [ids[2]!]: async () => ({ outcome: 'succeeded' }),
+    });
+    const handler = createSqsHandler(worker, {
+      client: server.client,
+      queueUrl: pair.queueUrl,
+      logger: quiet,
+    });
+    for (const id of ids) {
+      await server.client.send(
+        new SendMessageCommand({
+          QueueUrl: pair.queueUrl,
+          MessageBody: JSON.stringify({ exportId: id, tenantId: 't1' }),
+          MessageGroupId: 'one-group',
+          MessageDeduplicationId: id,
+        }),
+      );
+    }
+    const polled = await pollOnce(server.client, pair.queueUrl, handler, {
+      visibilityTimeoutSeconds: 30,
+    });
+    expect(polled?.event.Records.map((r) => JSON.parse(r.body).exportId)).toEqual(ids);
+    const [, second, third] = polled!.event.Records;
+    expect(polled!.response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
+      second!.messageId,
+      third!.messageId,
+    ]);
+    // The third was never run: order within the group holds for the retry.
+    expect(worker.calls.map((c) => c.exportId)).toEqual(ids.slice(0, 2));
+  });
+
   it('a malformed body is reported on every delivery and ends in the dead-letter queue', async () => {
     const pair = await server.createQueues({ maxReceives: 2 });
     const worker = scriptedWorker({});
@@ -223,5 +261,17 @@ describe('createSqsHandler with real SQS events', () => {
       polled!.event.Records.map((r) => r.messageId).sort(),
     );
     expect(worker.calls.length).toBe(1);
+    // Both are visible again at once, not after the 30 s visibility timeout: the deferred one
+    // (retryAfterMs 0) and the one never started.
+    const again = await server.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pair.queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 2,
+      }),
+    );
+    expect((again.Messages ?? []).map((m) => m.MessageId).sort()).toEqual(
+      polled!.event.Records.map((r) => r.messageId).sort(),
+    );
   });
 });
