@@ -18,6 +18,11 @@ export function assertValidKey(key: string, store = 'object-store'): void {
   }
 }
 
+/** True when {@link assertValidKey} would accept `key`. */
+export function isValidKey(key: string): boolean {
+  return keyProblem(key) === undefined;
+}
+
 /** Like {@link assertValidKey} for a listing prefix: empty is allowed, a trailing `/` too. */
 export function assertValidPrefix(prefix: string, store = 'object-store'): void {
   if (prefix === '') return;

@@ -4,6 +4,7 @@ import {
   assertValidKey,
   assertValidPrefix,
   exportPrefix,
+  isValidKey,
   runPrefix,
 } from '../src/index.js';
 
@@ -12,6 +13,7 @@ describe('object keys', () => {
     'rejects %j',
     (key) => {
       expect(() => assertValidKey(key)).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+      expect(isValidKey(key)).toBe(false);
     },
   );
 
@@ -19,6 +21,7 @@ describe('object keys', () => {
     'accepts %j',
     (key) => {
       expect(() => assertValidKey(key)).not.toThrow();
+      expect(isValidKey(key)).toBe(true);
     },
   );
 

@@ -12,6 +12,7 @@ import {
   assertValidKey,
   assertValidPrefix,
   ExportkitError,
+  isValidKey,
   type ObjectBody,
   type ObjectInfo,
   type ObjectStore,
@@ -43,7 +44,10 @@ const defaultQueueSize = 2;
 /** DeleteObjects takes at most 1,000 keys a call. */
 const deleteBatchSize = 1000;
 
-/** Where the adapter reports problems it recovers from (an abort of a failed upload that failed too). */
+/**
+ * Where the adapter reports problems it recovers from: an abort of a failed upload that failed
+ * too, a listed object skipped because its key is unusable.
+ */
 export interface S3WarnLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
@@ -103,7 +107,7 @@ export interface S3ObjectStoreOptions {
    * @defaultValue none: the bucket's default encryption applies (SSE-S3 unless set otherwise)
    */
   encryption?: S3Encryption;
-  /** Receives warnings, e.g. a failed upload whose multipart abort failed too. @defaultValue `console` */
+  /** Receives warnings (see {@link S3WarnLogger}). @defaultValue `console` */
   logger?: S3WarnLogger;
 }
 
@@ -274,8 +278,18 @@ export class S3ObjectStore implements ObjectStore {
       // S3 already returns keys in UTF-8 byte order, page after page.
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
+        const key = object.Key.slice(this.#prefix.length);
+        if (!isValidKey(key)) {
+          // Written by another tool (the console's "Create folder", a sync): no method takes
+          // it, and one such key in a batch delete would fail the whole cleanup.
+          this.#logger.warn('[exportkit] [s3] Skipping an object whose key exportkit cannot use.', {
+            bucket: this.#bucket,
+            key: object.Key,
+          });
+          continue;
+        }
         yield {
-          key: object.Key.slice(this.#prefix.length),
+          key,
           size: object.Size ?? 0,
           lastModified: object.LastModified ?? new Date(0),
         };

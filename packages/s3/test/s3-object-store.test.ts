@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { isExportkitError } from '@exportkit/core';
 import { type S3Encryption, S3ObjectStore } from '@exportkit/s3';
 import { objectStoreConformance } from '@exportkit/testkit';
@@ -360,6 +361,29 @@ describe('S3ObjectStore extras', () => {
     for await (const info of store.list('')) left.push(info.key);
     expect(left).toEqual([]);
     client.destroy();
+  });
+
+  it('lists past keys other tools wrote that no method accepts (folder markers), and says so', async () => {
+    const bucket = await server.createBucket();
+    const warnings: unknown[] = [];
+    const store = new S3ObjectStore({
+      client: server.client,
+      bucket,
+      logger: { warn: (_message, fields) => warnings.push(fields?.key) },
+    });
+    await store.put('t1/run/part-00001.csv', 'a\n');
+    // What the S3 console's "Create folder" and some sync tools write beside real objects.
+    // (s3rver cannot hold `a//b` keys, which real S3 can; the same check skips those.)
+    for (const Key of ['t1/', 't1/run/']) {
+      await server.client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: '' }));
+    }
+    const listed: string[] = [];
+    for await (const info of store.list('t1/')) listed.push(info.key);
+    expect(listed).toEqual(['t1/run/part-00001.csv']);
+    expect(warnings).toEqual(['t1/', 't1/run/']);
+    // So a cleanup of everything listed goes through.
+    await store.delete(listed);
+    expect(await store.head('t1/run/part-00001.csv')).toBeUndefined();
   });
 
   it('maps SDK errors: a missing bucket is INVALID_CONFIG, a dead endpoint STORAGE_ERROR (retryable), both with cause', async () => {

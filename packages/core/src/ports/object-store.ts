@@ -57,7 +57,9 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | undefined>;
   /**
    * Every object whose key starts with `prefix`, in ascending key order (byte order of the
-   * UTF-8 key), with pagination hidden. An empty prefix lists everything.
+   * UTF-8 key), with pagination hidden. An empty prefix lists everything. Objects that other
+   * tools wrote under keys no method accepts (a console's `folder/` marker, `a//b`) are left
+   * out, so every listed key can be read and deleted.
    */
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /** Deletes the keys. Idempotent: missing keys are not an error. */
