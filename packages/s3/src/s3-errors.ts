@@ -10,6 +10,12 @@ export interface S3Operation {
 }
 
 const notFound = new Set(['NoSuchKey', 'NotFound']);
+/** The client talks to the bucket's wrong region or endpoint: no retry can reach it. */
+const wrongRegion = new Set([
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+  'IllegalLocationConstraintException',
+]);
 const accessDenied = new Set([
   'AccessDenied',
   'Forbidden',
@@ -17,6 +23,17 @@ const accessDenied = new Set([
   'SignatureDoesNotMatch',
   'ExpiredToken',
   'InvalidToken',
+]);
+/** Requests S3 refuses as they are: the same request again fails the same way. */
+const badRequest = new Set([
+  'InvalidArgument',
+  'InvalidRequest',
+  'MalformedXML',
+  'InvalidPart',
+  'InvalidPartOrder',
+  'EntityTooSmall',
+  'EntityTooLarge',
+  'KeyTooLongError',
 ]);
 const throttled = new Set([
   'SlowDown',
@@ -29,15 +46,17 @@ const throttled = new Set([
 
 /**
  * The one place SDK errors become exportkit errors, so every method reports the same code for
- * the same failure: a missing key is `OBJECT_NOT_FOUND`, refused credentials `ACCESS_DENIED`,
- * throttling `THROTTLED` (retryable), a missing bucket `INVALID_CONFIG`, anything else
- * `STORAGE_ERROR` (retryable). The SDK error is kept as `cause`.
+ * the same failure: a missing key is `OBJECT_NOT_FOUND`, refused credentials or a refusing KMS
+ * key `ACCESS_DENIED`, throttling `THROTTLED` (retryable), a missing bucket or the wrong region
+ * `INVALID_CONFIG`, a request S3 refuses as malformed `STORAGE_ERROR` (not retryable), a vanished
+ * multipart upload and anything else `STORAGE_ERROR` (retryable). The SDK error is kept as
+ * `cause`.
  */
 export function mapS3Error(error: unknown, operation: S3Operation): ExportkitError {
   if (error instanceof ExportkitError) return error;
   const name = errorName(error);
   const status = httpStatus(error);
-  const [code, hint] = classify(name, status);
+  const [code, hint, retryable] = classify(name, status);
   const where = `${operation.action}${operation.key === undefined ? '' : ` of "${operation.key}"`} in bucket "${operation.bucket}"`;
   const reason = error instanceof Error ? error.message : String(error);
   return new ExportkitError(
@@ -45,6 +64,7 @@ export function mapS3Error(error: unknown, operation: S3Operation): ExportkitErr
     `[exportkit] [s3] ${where} failed: ${name ?? 'error'}: ${reason}. ${hint}`,
     {
       cause: error,
+      ...(retryable === undefined ? {} : { retryable }),
       details: {
         action: operation.action,
         bucket: operation.bucket,
@@ -64,9 +84,33 @@ export function isNotFound(error: unknown): boolean {
   );
 }
 
-function classify(name: string | undefined, status: number | undefined): [ErrorCode, string] {
+/** The code, the hint, and the retryability when it differs from the code's. */
+function classify(
+  name: string | undefined,
+  status: number | undefined,
+): [ErrorCode, string, boolean?] {
   if (name === 'NoSuchBucket') {
     return ['INVALID_CONFIG', 'Create the bucket or fix the `bucket` option of S3ObjectStore.'];
+  }
+  if (name && wrongRegion.has(name)) {
+    return [
+      'INVALID_CONFIG',
+      "The bucket is in another region than the client's: set the S3Client's `region` to the bucket's (or fix the endpoint).",
+    ];
+  }
+  if (name === 'NoSuchUpload') {
+    // The multipart upload is gone (aborted, expired by a lifecycle rule, or completed by a
+    // retried request whose first answer was lost): running the put again can succeed.
+    return ['STORAGE_ERROR', 'The multipart upload no longer exists; the put can be run again.'];
+  }
+  if (name?.startsWith('KMS.')) {
+    return [
+      'ACCESS_DENIED',
+      "S3 could not use the bucket's or the `encryption` option's KMS key: check that it exists, is enabled, and its policy allows kms:GenerateDataKey and kms:Decrypt (see docs/aws.md).",
+    ];
+  }
+  if (name && badRequest.has(name)) {
+    return ['STORAGE_ERROR', 'S3 refused the request as malformed; retrying will not help.', false];
   }
   if ((name && notFound.has(name)) || status === 404) {
     return [

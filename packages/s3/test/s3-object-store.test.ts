@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { isExportkitError } from '@exportkit/core';
-import { type S3Encryption, S3ObjectStore } from '@exportkit/s3';
+import { mapS3Error, type S3Encryption, S3ObjectStore } from '@exportkit/s3';
 import { objectStoreConformance } from '@exportkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCommands, recordRequestHeaders } from './support/record-commands.js';
@@ -403,6 +403,38 @@ describe('S3ObjectStore extras', () => {
     expect(isExportkitError(down, 'STORAGE_ERROR')).toBe(true);
     expect((down as { retryable?: boolean }).retryable).toBe(true);
     deadClient.destroy();
+  });
+
+  it('maps what S3 answers beyond s3rver: region, KMS, vanished uploads and malformed requests', () => {
+    // s3rver answers none of these; the errors have the SDK's shape for each.
+    const sdkError = (name: string, status: number) =>
+      Object.assign(new Error(`${name} says S3`), {
+        name,
+        $fault: 'client',
+        $metadata: { httpStatusCode: status },
+      });
+    const map = (name: string, status: number) =>
+      mapS3Error(sdkError(name, status), { action: 'UploadPart', bucket: 'b', key: 'k' });
+    const cases: [string, number, string, boolean, RegExp][] = [
+      ['PermanentRedirect', 301, 'INVALID_CONFIG', false, /region/],
+      ['AuthorizationHeaderMalformed', 400, 'INVALID_CONFIG', false, /region/],
+      ['KMS.DisabledException', 400, 'ACCESS_DENIED', false, /KMS key/],
+      ['KMS.AccessDeniedException', 403, 'ACCESS_DENIED', false, /KMS key/],
+      ['NoSuchUpload', 404, 'STORAGE_ERROR', true, /run again/],
+      ['InvalidArgument', 400, 'STORAGE_ERROR', false, /malformed/],
+      ['EntityTooSmall', 400, 'STORAGE_ERROR', false, /malformed/],
+      ['InternalError', 500, 'STORAGE_ERROR', true, /retrying may help/],
+      ['NoSuchKey', 404, 'OBJECT_NOT_FOUND', false, /does not exist/],
+    ];
+    for (const [name, status, code, retryable, hint] of cases) {
+      const error = map(name, status);
+      expect({ name, code: error.code, retryable: error.retryable }).toEqual({
+        name,
+        code,
+        retryable,
+      });
+      expect(error.message).toMatch(hint);
+    }
   });
 
   it('rejects invalid options with INVALID_CONFIG', () => {
