@@ -26,8 +26,14 @@ export function wrapPgError(error: unknown, code: ErrorCode, doing: string): Exp
   });
 }
 
-/** The SQLSTATE of a server error (`error.code`, five characters), if any. */
+/**
+ * The SQLSTATE of a server error, if any: pg's `DatabaseError` carries it as `code` beside a
+ * `severity`. A code alone is not enough: Node's socket errors have one too, and `EPIPE` (a
+ * dropped connection, which a retry can fix) has five capitals like a SQLSTATE.
+ */
 export function sqlStateOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)
+    ? code
+    : undefined;
 }
