@@ -1,5 +1,5 @@
 import { join, relative, resolve } from 'node:path';
-import type { ObjectInfo } from '@exportkit/core';
+import { isValidKey, type ObjectInfo } from '@exportkit/core';
 import { errnoCode, toStoreError } from './fs-errors.js';
 import type { LocalDiskFs } from './fs-like.js';
 import { isReservedName } from './key-path.js';
@@ -42,7 +42,8 @@ async function* walk(
     if (entry.isDirectory) {
       if (entry.key.startsWith(prefix) || prefix.startsWith(entry.key))
         yield* walk(fs, path, entry.key, prefix);
-    } else if (entry.key.startsWith(prefix)) {
+    } else if (entry.key.startsWith(prefix) && isValidKey(entry.key)) {
+      // (A file another program named so no method takes its key, e.g. `a\b`, is left out.)
       const info = await statObject(fs, path, entry.key);
       if (info) yield info;
     }

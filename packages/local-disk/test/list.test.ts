@@ -32,6 +32,22 @@ describe('LocalDiskObjectStore list', () => {
     ]);
   });
 
+  it('leaves out files other programs named so no method takes their keys', async () => {
+    // A backslash or an over-long name: delete() would refuse the key, and with it a whole
+    // cleanup batch.
+    await writeFile(join(root.dir, 'a', 'odd\\name.csv'), 'x');
+    await writeFile(join(root.dir, 'a', 'n'.repeat(200)), 'x');
+    // A key over 1,024 characters: six directories of 200.
+    const deep = join(root.dir, 'deep', ...'uvwxyz'.split('').map((c) => c.repeat(200)));
+    await mkdir(deep, { recursive: true });
+    await writeFile(join(deep, 'file'), 'x');
+    const listed = await keysOf('');
+    expect(listed).toContain(`a/${'n'.repeat(200)}`);
+    expect(listed.some((key) => key.includes('\\') || key.startsWith('deep/'))).toBe(false);
+    await store.delete(listed);
+    expect(await keysOf('')).toEqual([]);
+  });
+
   it('matches a prefix that ends mid-segment', async () => {
     expect(await keysOf('a/b')).toEqual(['a/b-c', 'a/b.txt', 'a/b/e/f', 'a/ba', 'a/bc/d']);
     expect(await keysOf('a/bc')).toEqual(['a/bc/d']);
