@@ -1,4 +1,5 @@
 import { defineExportType, ExportkitError, type RowSource } from '@exportkit/core';
+import { memoryRowSource } from '@exportkit/memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness.js';
 import { columns, makeRows, pausableSource, rowsType } from './sources.js';
@@ -6,6 +7,19 @@ import { columns, makeRows, pausableSource, rowsType } from './sources.js';
 let h: Harness;
 afterEach(() => h?.close());
 const tenantId = 'acme';
+
+/** 20 rows from memory, whose `estimateRows` answers after `ms` (a busy pool, a slow EXPLAIN). */
+function memorySourceWithSlowEstimate(ms: number): RowSource {
+  const rows = memoryRowSource({ rows: makeRows(20) });
+  return {
+    name: 'slow-estimate',
+    open: (query, options) => rows.open(query, options),
+    estimateRows: async () => {
+      await new Promise((done) => setTimeout(done, ms));
+      return 20;
+    },
+  };
+}
 
 function failingSource(error: unknown, afterRows = 0): RowSource & { opens: number } {
   const source = {
@@ -26,6 +40,39 @@ function failingSource(error: unknown, afterRows = 0): RowSource & { opens: numb
 }
 
 describe('failures are recorded, retried or rejected — never reported as success', () => {
+  it('a worker that lacks the export type records the job as failed instead of leaving it claimed', async () => {
+    h = await createHarness({ types: [rowsType(10)] });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    // Configuration drift, or a rolling deploy: this worker knows other types only.
+    const other = defineExportType({ name: 'other', columns, source: failingSource(new Error()) });
+    const behind = h.newWorker({ types: [other] });
+    expect(await h.processNext(behind)).toBe('failed');
+    const view = await h.exporter.status(tenantId, queued.exportId);
+    expect(view.status).toBe('failed');
+    expect(view.error?.code).toBe('UNKNOWN_EXPORT_TYPE');
+    // A new request starts it over, for a worker that has the type.
+    await h.exporter.request({ type: 'items', tenantId });
+    expect(await h.processNext()).toBe('succeeded');
+  });
+
+  it('the lease is kept while the source estimates its rows, however long that takes', async () => {
+    const source = memorySourceWithSlowEstimate(600);
+    h = await createHarness({
+      types: [defineExportType({ name: 'items', columns, source })],
+      worker: { leaseMs: 300, heartbeatMs: 50 },
+    });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    const running = h.processNext();
+    await new Promise((done) => setTimeout(done, 450));
+    // Past the claim's 300 ms lease, the estimate still waiting: the heartbeat has extended it,
+    // so no other worker may reclaim the job meanwhile.
+    const job = await h.jobStore.get({ tenantId, exportId: queued.exportId });
+    expect(Date.parse(job?.leaseExpiresAt ?? '')).toBeGreaterThan(Date.now());
+    expect(await running).toBe('succeeded');
+    const done = await h.jobStore.get({ tenantId, exportId: queued.exportId });
+    expect(done?.progress?.estimatedRows).toBe(20);
+  });
+
   it('a business failure is recorded as failed with { code, message, retryable } and the message acked', async () => {
     const source = failingSource(
       new ExportkitError('INVALID_FILTERS', 'column "x" does not exist'),

@@ -153,7 +153,14 @@ export class ExportWorker {
     options: ExecuteOptions,
   ): Promise<ExecuteOutcome> {
     const { jobStore, store, prefix, leaseMs, heartbeatMs, onTransition } = this.#options;
-    const type = this.#registry.get(job.type);
+    let type: ResolvedExportType;
+    try {
+      type = this.#registry.get(job.type);
+    } catch (error) {
+      // A worker without the type (configuration drift, a rolling deploy) records the job as
+      // failed, visibly, instead of leaving it claimed and redelivering it for ever.
+      return this.#failed(job, error);
+    }
     const controller = new AbortController();
     const stopOnShutdown = () =>
       controller.abort(
@@ -168,7 +175,6 @@ export class ExportWorker {
       leaseMs,
       intervalMs: heartbeatMs,
       extendLease: options.extendLease,
-      estimatedRows: await this.#estimate(job, type),
       clock: this.#clock,
       logger: this.#logger,
       abort: (reason) => controller.abort(reason),
@@ -176,6 +182,9 @@ export class ExportWorker {
     const progressTimer = this.#reportProgress(heartbeat);
     heartbeat.start();
     try {
+      // With the heartbeat already beating: an estimate that waits (a busy pool) must not
+      // outlast the lease, or another worker reclaims the job while this one still runs it.
+      heartbeat.estimate(await this.#estimate(job, type));
       const { manifest, manifestKey } = await writeExport({
         job,
         type,

@@ -13,7 +13,6 @@ export interface HeartbeatOptions {
   intervalMs: number;
   /** Extends the queue message's lease, when the caller has one. */
   extendLease: ((ms: number) => Promise<void>) | undefined;
-  estimatedRows: number | undefined;
   clock: () => Date;
   logger: Logger;
   /** Called when the job was cancelled or another worker took it over. */
@@ -30,6 +29,7 @@ export class Heartbeat {
   #out: PartWriter | undefined;
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> = Promise.resolve();
+  #estimatedRows: number | undefined;
   readonly #startedAt: number;
   readonly #options: HeartbeatOptions;
 
@@ -52,6 +52,11 @@ export class Heartbeat {
     this.#timer.unref();
   }
 
+  /** Gives the heartbeat the source's row estimate, for the fraction and ETA. */
+  estimate(rows: number | undefined): void {
+    this.#estimatedRows = rows;
+  }
+
   /** Gives the heartbeat the run's live counters. */
   track(out: PartWriter): void {
     this.#out = out;
@@ -67,7 +72,7 @@ export class Heartbeat {
   progress(): JobProgress {
     const now = this.#options.clock();
     const rows = this.#out?.rows ?? 0;
-    const estimatedRows = this.#options.estimatedRows;
+    const estimatedRows = this.#estimatedRows;
     const snapshot: JobProgress = {
       rows,
       bytes: this.#out?.bytes ?? 0,
