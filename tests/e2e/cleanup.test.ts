@@ -58,6 +58,66 @@ describe('cleanup', () => {
     expect(left.length).toBe(2);
     expect(left.every((k) => k.includes(`/${current}/`))).toBe(true);
   });
+
+  it('keeps a superseded run while URLs minted before the restart are valid, then deletes it', async () => {
+    const started = Date.now();
+    let now = new Date(started);
+    h = await createHarness({
+      types: [rowsType(20, { maxAgeMs: 10_000, urlTtlMs: 5_000 })],
+      exporter: { clock: () => now },
+    });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    await h.processNext();
+    // Long after its files were written, a URL is handed out, then a request restarts it.
+    now = new Date(started + 20_000);
+    const file = await h.exporter.downloadUrl(tenantId, queued.exportId, 1);
+    now = new Date(started + 21_000);
+    expect((await h.exporter.request({ type: 'items', tenantId })).outcome).toBe('queued');
+    now = new Date(started + 22_000);
+    expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 0 });
+    expect((await fetch(file.url)).status).toBe(200);
+    // Once every URL minted before the restart has expired, the old run goes.
+    now = new Date(started + 27_000);
+    expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 2 });
+  });
+
+  it('deletes the parts a failed run left, which no manifest names', async () => {
+    let now = new Date();
+    h = await createHarness({
+      types: [
+        rowsType(100, {
+          limits: { maxRows: 50 },
+          parts: { maxRowsPerPart: 10 },
+          urlTtlMs: 5_000,
+        }),
+      ],
+      exporter: { clock: () => now },
+    });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    expect(await h.processNext()).toBe('failed');
+    const folder = `exports/${tenantId}/${queued.exportId}/`;
+    const left = await keysUnder(h, folder);
+    expect(left.length).toBeGreaterThan(0);
+    now = new Date(Date.now() + 10_000);
+    expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: left.length });
+    expect(await keysUnder(h, folder)).toEqual([]);
+  });
+
+  it("never hands out a URL that outlives the export's retention", async () => {
+    const started = Date.now();
+    let now = new Date(started);
+    h = await createHarness({
+      types: [rowsType(20, { retentionMs: 60_000, urlTtlMs: 30_000 })],
+      exporter: { clock: () => now },
+    });
+    const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
+    await h.processNext();
+    const finishedAt = Date.parse((await h.exporter.status(tenantId, queued.exportId)).finishedAt!);
+    now = new Date(finishedAt + 50_000);
+    const file = await h.exporter.downloadUrl(tenantId, queued.exportId, 1);
+    // Cleanup deletes the files at finishedAt + 60 s: the URL ends then, not 30 s from now.
+    expect(Date.parse(file.expiresAt)).toBe(finishedAt + 60_000);
+  });
 });
 
 describe('download URLs', () => {

@@ -62,8 +62,14 @@ async function cleanupJob(
     report.deletedObjects += await deleteWhere(store, folder, () => true);
     return;
   }
-  const keep = job.runId ? `${folder}${job.runId}/` : undefined;
+  // Only a running or succeeded job's run is still wanted; a failed or cancelled run's parts
+  // are garbage (they never had a committed manifest), as are crashed and superseded runs.
+  const current = job.status === 'running' || job.status === 'succeeded';
+  const keep = current && job.runId ? `${folder}${job.runId}/` : undefined;
   const staleBefore = now.getTime() - type.urlTtlMs;
+  // A run superseded by a restart may have had URLs minted until the restart (`createdAt`),
+  // each valid for `urlTtlMs`: its files stay until the last of them has expired.
+  if (Date.parse(job.createdAt) >= staleBefore) return;
   report.deletedObjects += await deleteWhere(
     store,
     folder,

@@ -63,7 +63,10 @@ export interface ExportTypeDefinition<
   parts?: PartSizing;
   /** A succeeded export older than this is rebuilt on the next request. @defaultValue 24 hours */
   maxAgeMs?: number;
-  /** Lifetime of each download URL handed out. @defaultValue 1 hour */
+  /**
+   * Lifetime of each download URL handed out, cut short so none outlives `retentionMs`.
+   * @defaultValue 1 hour
+   */
   urlTtlMs?: number;
   /** A succeeded export is expired and its files deleted by `cleanup()` after this. @defaultValue 7 days */
   retentionMs?: number;

@@ -30,6 +30,19 @@ export function toView(job: JobRecord): ExportView {
   return view;
 }
 
+/** A URL minted in the last second of retention still gets this long. */
+const minUrlMs = 1000;
+
+/**
+ * How long a URL minted `now` lives: `urlTtlMs`, but never past the end of the export's
+ * retention, when cleanup deletes its files (and at least {@link minUrlMs}).
+ */
+function urlLifetime(job: JobRecord, type: ResolvedExportType, now: Date): number {
+  const finished = job.finishedAt ? Date.parse(job.finishedAt) : now.getTime();
+  const retained = finished + type.retentionMs - now.getTime();
+  return Math.max(minUrlMs, Math.min(type.urlTtlMs, retained));
+}
+
 /** One signed URL for one part of a manifest, minted now. */
 export async function signPart(
   store: ObjectStore,
@@ -43,14 +56,12 @@ export async function signPart(
   const fileName = type.definition.downloadName
     ? type.definition.downloadName(job, part.index, extension)
     : `${job.type}-${job.exportId.slice(0, 8)}-part-${part.index}.${extension}`;
-  const url = await store.signedUrl(part.key, {
-    expiresInMs: type.urlTtlMs,
-    downloadName: fileName,
-  });
+  const lifetime = urlLifetime(job, type, now);
+  const url = await store.signedUrl(part.key, { expiresInMs: lifetime, downloadName: fileName });
   return {
     part: part.index,
     url,
-    expiresAt: new Date(now.getTime() + type.urlTtlMs).toISOString(),
+    expiresAt: new Date(now.getTime() + lifetime).toISOString(),
     rows: part.rows,
     bytes: part.bytes,
     sha256: part.sha256,

@@ -196,8 +196,10 @@ export class Exporter {
   }
 
   /**
-   * Expires succeeded exports past their type's retention and deletes their files, and deletes
-   * files of superseded or crashed runs once no URL handed out can still point at them.
+   * Expires succeeded exports past their type's retention and deletes their files (URLs are
+   * never signed past that moment), and deletes files of superseded, crashed, failed and
+   * cancelled runs once no URL handed out can still point at them: `urlTtlMs` after they were
+   * written and after the record's latest restart.
    */
   cleanup(): Promise<CleanupReport> {
     const { jobStore, store, prefix = 'exports', onTransition } = this.#options;
