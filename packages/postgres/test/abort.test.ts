@@ -46,6 +46,24 @@ describe('cursor path', () => {
     await expectNoLeaks();
   });
 
+  it('stops a slow query at once on abort, not when its first batch arrives', async () => {
+    const slow = postgresRowSource({
+      pool: db.pool,
+      copy: false,
+      query: () => sql`SELECT id, pad FROM big, pg_sleep(3) ORDER BY id`,
+    });
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('cancelled by the test')), 200);
+    await expect(slow.open(sourceQuery(), { signal: controller.signal })).rejects.toThrow(
+      'cancelled by the test',
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    // The connection is closed; the server notices when the query next writes (here, after
+    // pg_sleep), and until then the backend still counts as active.
+    await expectNoLeaks();
+  });
+
   it('returns the connection when aborted before the first batch is pulled', async () => {
     const controller = new AbortController();
     await source.open(sourceQuery(), { signal: controller.signal });
