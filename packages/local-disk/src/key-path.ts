@@ -18,9 +18,16 @@ export function isReservedName(name: string): boolean {
   return name.startsWith(reservedNamePrefix);
 }
 
+const tempPrefix = `${reservedNamePrefix}tmp-`;
+
 /** A fresh temp file name; fixed length, so a long key segment cannot overflow NAME_MAX. */
 export function tempFileName(): string {
-  return `${reservedNamePrefix}tmp-${randomBytes(8).toString('hex')}`;
+  return `${tempPrefix}${randomBytes(8).toString('hex')}`;
+}
+
+/** True for a name {@link tempFileName} made. */
+export function isTempFileName(name: string): boolean {
+  return name.startsWith(tempPrefix);
 }
 
 /**

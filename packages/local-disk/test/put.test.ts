@@ -1,4 +1,5 @@
-import { sep } from 'node:path';
+import { readdir, utimes, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { type LocalDiskFs, LocalDiskObjectStore, nodeFs } from '@exportkit/local-disk';
 import { collect, expectExportkitError, readAll, readText } from '@exportkit/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +67,22 @@ describe('LocalDiskObjectStore put', () => {
     })();
     await expect(store.put('deep/er/obj', body)).rejects.toBe(failure);
     expect(await walk(root.dir)).toEqual([]);
+  });
+
+  it("deleting a folder's last object also removes temp files a crashed put left there, once stale", async () => {
+    await store.put('run-1/part-00001.csv', 'a');
+    await store.put('run-2/part-00001.csv', 'a');
+    // A worker died mid-put in both folders: its temp files stay, out of every listing.
+    const stale = join(root.dir, 'run-1', '.exportkit-tmp-0123456789abcdef');
+    const fresh = join(root.dir, 'run-2', '.exportkit-tmp-fedcba9876543210');
+    await writeFile(stale, 'partial part');
+    await writeFile(fresh, 'a put still writing');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    await store.delete(['run-1/part-00001.csv', 'run-2/part-00001.csv']);
+    // The stale one went with its folder; a recent one may be a live put, so it stays.
+    expect(await tempFiles()).toEqual(['run-2/.exportkit-tmp-fedcba9876543210']);
+    expect(await readdir(root.dir)).toEqual(['run-2']);
   });
 
   it('a failed put keeps the other objects of its directory', async () => {
