@@ -96,7 +96,24 @@ function normalizeFilters(
       },
     );
   }
-  return normalize ? normalize(filters, now) : filters;
+  const normalized = normalize ? normalize(filters, now) : filters;
+  // No database text column holds U+0000 and PostgreSQL's jsonb refuses it, so a job record
+  // with one could not even be stored: refuse it here, as bad input.
+  if (holdsNul(normalized)) {
+    throw new ExportkitError(
+      'INVALID_FILTERS',
+      `Invalid filters for export type "${type.name}": a value holds a NUL character (U+0000); remove it.`,
+      { details: { type: type.name } },
+    );
+  }
+  return normalized;
+}
+
+/** True when a string, or a key or string anywhere inside, holds U+0000. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
 }
 
 function defaultParse(input: unknown): Record<string, unknown> {

@@ -173,6 +173,13 @@ describe('canonicalize rejects malformed requests with typed errors', () => {
     ['duplicate column', { ...base, columns: ['id', 'id'] }, 'UNSUPPORTED_FORMAT'],
     ['empty columns', { ...base, columns: [] }, 'UNSUPPORTED_FORMAT'],
     ['filters not an object', { ...base, filters: 'x' }, 'INVALID_FILTERS'],
+    ['a NUL character in a filter', { ...base, filters: { q: 'a\u0000b' } }, 'INVALID_FILTERS'],
+    ['a NUL character in a filter name', { ...base, filters: { 'q\u0000': 1 } }, 'INVALID_FILTERS'],
+    [
+      'a NUL character deep in a filter',
+      { ...base, filters: { in: ['a', { b: '\u0000' }] } },
+      'INVALID_FILTERS',
+    ],
     ['bad delimiter', { ...base, csv: { delimiter: '"' } }, 'INVALID_REQUEST'],
     ['bad tenant', { ...base, tenantId: '../other' }, 'INVALID_TENANT'],
     ['not an object', null, 'INVALID_REQUEST'],
@@ -188,6 +195,11 @@ describe('canonicalize rejects malformed requests with typed errors', () => {
       }
     });
   }
+
+  it('accepts the text "\\u0000" (a backslash and five characters), which is no NUL', () => {
+    const request = { ...base, filters: { path: 'C:\\u0000' } } as ExportRequest;
+    expect(() => canonicalize(request, registry, now)).not.toThrow();
+  });
 
   it('wraps what parseFilters throws as INVALID_FILTERS with its message', () => {
     const strict = new ExportTypeRegistry([
