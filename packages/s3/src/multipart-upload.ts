@@ -11,7 +11,7 @@ import { ExportkitError } from '@exportkit/core';
 import type { EncryptionParams } from './encryption.js';
 import { withPayloadSigning } from './payload-signing.js';
 import { mapS3Error } from './s3-errors.js';
-import type { S3WarnLogger } from './s3-object-store.js';
+import type { S3WarnLogger } from './store-options.js';
 
 /** The object a multipart upload writes (encryption applies to the whole upload). */
 export interface MultipartParams extends EncryptionParams {
