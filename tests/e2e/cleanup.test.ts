@@ -1,3 +1,4 @@
+import type { ExportTypeDefinition } from '@exportkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness.js';
 import { rowsType } from './sources.js';
@@ -5,6 +6,24 @@ import { rowsType } from './sources.js';
 let h: Harness;
 afterEach(() => h?.close());
 const tenantId = 'acme';
+
+/**
+ * A harness for `type` whose exporter reads the time from the returned clock, which starts at
+ * the real time and moves only when the test sets it.
+ */
+async function clockedHarness(
+  type: ExportTypeDefinition,
+): Promise<{ started: number; set(ms: number): void }> {
+  const started = Date.now();
+  let now = new Date(started);
+  h = await createHarness({ types: [type], exporter: { clock: () => now } });
+  return {
+    started,
+    set(ms) {
+      now = new Date(ms);
+    },
+  };
+}
 
 async function keysUnder(harness: Harness, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -14,16 +33,12 @@ async function keysUnder(harness: Harness, prefix: string): Promise<string[]> {
 
 describe('cleanup', () => {
   it('expires succeeded exports past retention and deletes their files; a later request rebuilds', async () => {
-    let now = new Date();
-    h = await createHarness({
-      types: [rowsType(20, { retentionMs: 60_000, maxAgeMs: 600_000 })],
-      exporter: { clock: () => now },
-    });
+    const clock = await clockedHarness(rowsType(20, { retentionMs: 60_000, maxAgeMs: 600_000 }));
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 0 });
 
-    now = new Date(Date.now() + 61_000);
+    clock.set(Date.now() + 61_000);
     const report = await h.exporter.cleanup();
     expect(report.expired).toBe(1);
     expect(report.deletedObjects).toBe(2); // one part + the manifest
@@ -36,14 +51,10 @@ describe('cleanup', () => {
   });
 
   it('deletes files of superseded runs once no handed-out URL can reach them, keeping the current run', async () => {
-    let now = new Date();
-    h = await createHarness({
-      types: [rowsType(20, { maxAgeMs: 1_000, urlTtlMs: 5_000 })],
-      exporter: { clock: () => now },
-    });
+    const clock = await clockedHarness(rowsType(20, { maxAgeMs: 1_000, urlTtlMs: 5_000 }));
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
-    now = new Date(Date.now() + 2_000);
+    clock.set(Date.now() + 2_000);
     await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     const current = (await h.jobStore.get({ tenantId, exportId: queued.exportId }))?.runId;
@@ -51,7 +62,7 @@ describe('cleanup', () => {
       new Set((await keysUnder(h, `exports/${tenantId}/`)).map((k) => k.split('/')[3])).size,
     ).toBe(2);
 
-    now = new Date(Date.now() + 10_000);
+    clock.set(Date.now() + 10_000);
     const report = await h.exporter.cleanup();
     expect(report).toEqual({ expired: 0, deletedObjects: 2 });
     const left = await keysUnder(h, `exports/${tenantId}/`);
@@ -60,60 +71,46 @@ describe('cleanup', () => {
   });
 
   it('keeps a superseded run while URLs minted before the restart are valid, then deletes it', async () => {
-    const started = Date.now();
-    let now = new Date(started);
-    h = await createHarness({
-      types: [rowsType(20, { maxAgeMs: 10_000, urlTtlMs: 5_000 })],
-      exporter: { clock: () => now },
-    });
+    const clock = await clockedHarness(rowsType(20, { maxAgeMs: 10_000, urlTtlMs: 5_000 }));
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     // Long after its files were written, a URL is handed out, then a request restarts it.
-    now = new Date(started + 20_000);
+    clock.set(clock.started + 20_000);
     const file = await h.exporter.downloadUrl(tenantId, queued.exportId, 1);
-    now = new Date(started + 21_000);
+    clock.set(clock.started + 21_000);
     expect((await h.exporter.request({ type: 'items', tenantId })).outcome).toBe('queued');
-    now = new Date(started + 22_000);
+    clock.set(clock.started + 22_000);
     expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 0 });
     expect((await fetch(file.url)).status).toBe(200);
     // Once every URL minted before the restart has expired, the old run goes.
-    now = new Date(started + 27_000);
+    clock.set(clock.started + 27_000);
     expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: 2 });
   });
 
   it('deletes the parts a failed run left, which no manifest names', async () => {
-    let now = new Date();
-    h = await createHarness({
-      types: [
-        rowsType(100, {
-          limits: { maxRows: 50 },
-          parts: { maxRowsPerPart: 10 },
-          urlTtlMs: 5_000,
-        }),
-      ],
-      exporter: { clock: () => now },
-    });
+    const clock = await clockedHarness(
+      rowsType(100, {
+        limits: { maxRows: 50 },
+        parts: { maxRowsPerPart: 10 },
+        urlTtlMs: 5_000,
+      }),
+    );
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     expect(await h.processNext()).toBe('failed');
     const folder = `exports/${tenantId}/${queued.exportId}/`;
     const left = await keysUnder(h, folder);
     expect(left.length).toBeGreaterThan(0);
-    now = new Date(Date.now() + 10_000);
+    clock.set(Date.now() + 10_000);
     expect(await h.exporter.cleanup()).toEqual({ expired: 0, deletedObjects: left.length });
     expect(await keysUnder(h, folder)).toEqual([]);
   });
 
   it("never hands out a URL that outlives the export's retention", async () => {
-    const started = Date.now();
-    let now = new Date(started);
-    h = await createHarness({
-      types: [rowsType(20, { retentionMs: 60_000, urlTtlMs: 30_000 })],
-      exporter: { clock: () => now },
-    });
+    const clock = await clockedHarness(rowsType(20, { retentionMs: 60_000, urlTtlMs: 30_000 }));
     const { export: queued } = await h.exporter.request({ type: 'items', tenantId });
     await h.processNext();
     const finishedAt = Date.parse((await h.exporter.status(tenantId, queued.exportId)).finishedAt!);
-    now = new Date(finishedAt + 50_000);
+    clock.set(finishedAt + 50_000);
     const file = await h.exporter.downloadUrl(tenantId, queued.exportId, 1);
     // Cleanup deletes the files at finishedAt + 60 s: the URL ends then, not 30 s from now.
     expect(Date.parse(file.expiresAt)).toBe(finishedAt + 60_000);
