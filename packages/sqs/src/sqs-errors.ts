@@ -77,11 +77,7 @@ export function isStaleReceipt(error: unknown): boolean {
 function errorName(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const record = error as { name?: unknown; Code?: unknown };
-  const name =
-    typeof record.Code === 'string'
-      ? record.Code
-      : typeof record.name === 'string' && record.name !== 'Error'
-        ? record.name
-        : undefined;
-  return name?.replace(/^AWS\.SimpleQueueService\./, '');
+  const name = typeof record.Code === 'string' ? record.Code : record.name;
+  if (typeof name !== 'string' || name === 'Error') return undefined;
+  return name.replace(/^AWS\.SimpleQueueService\./, '');
 }

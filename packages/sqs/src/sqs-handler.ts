@@ -152,27 +152,27 @@ export function createSqsHandler(
     // so the group's order holds.
     const fifo = records.some((record) => record.eventSourceARN?.endsWith('.fifo'));
     let halted = false;
+    /** Runs `record`, or not: true when Lambda may delete its message. */
+    const settle = async (record: SqsRecordLike): Promise<boolean> => {
+      if (halted) return false;
+      if (stop.signal.aborted) {
+        // Not started before the deadline: back at once, not after the queue's whole
+        // visibility timeout (which AWS advises at six times the function's).
+        await changeVisibility(record, 0).catch((error: unknown) => {
+          logger.warn('[exportkit] [sqs] Could not return a record not started in time.', {
+            messageId: record.messageId,
+            error: String(error),
+          });
+        });
+        return false;
+      }
+      return processRecord(record, stop.signal);
+    };
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < records.length) {
         const record = records[next++]!;
-        if (halted) {
-          failures.push({ itemIdentifier: record.messageId });
-          continue;
-        }
-        if (stop.signal.aborted) {
-          // Not started before the deadline: back at once, not after the queue's whole
-          // visibility timeout (which AWS advises at six times the function's).
-          await changeVisibility(record, 0).catch((error: unknown) => {
-            logger.warn('[exportkit] [sqs] Could not return a record not started in time.', {
-              messageId: record.messageId,
-              error: String(error),
-            });
-          });
-          failures.push({ itemIdentifier: record.messageId });
-          continue;
-        }
-        if (!(await processRecord(record, stop.signal))) {
+        if (!(await settle(record))) {
           failures.push({ itemIdentifier: record.messageId });
           if (fifo) halted = true;
         }
